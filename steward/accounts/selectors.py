@@ -1,0 +1,46 @@
+"""Reads about people and roles, scoped to what the caller may see."""
+
+from steward.accounts.models import RoleAssignment, User
+from steward.accounts.roles import ROLES_BY_SLUG, RoleInfo
+
+
+def current_assignments(*, user: User) -> list[RoleAssignment]:
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_current_assignments", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.current()
+            .filter(user=user)
+            .select_related("organisation", "region")
+            .order_by("role", "id")
+        )
+        user._current_assignments = cached
+    return cached
+
+
+def roles_held(*, user: User) -> set[str]:
+    return {a.role for a in current_assignments(user=user)}
+
+
+def role_infos_held(*, user: User) -> list[RoleInfo]:
+    return [ROLES_BY_SLUG[slug] for slug in sorted(roles_held(user=user))]
+
+
+def navigation_for(*, user, path: str) -> list[dict]:
+    """The header navigation: public pages for everyone, role tasks for signed-in people."""
+    from django.urls import reverse
+
+    items: list[tuple[str, str]] = []
+    if user.is_authenticated:
+        items.append(("Home", reverse("home")))
+    items.append(("Organisations", reverse("organisations:list")))
+    for info in role_infos_held(user=user):
+        for task in info.tasks:
+            if task.nav_label and task.url_name:
+                item = (task.nav_label, reverse(task.url_name))
+                if item not in items:
+                    items.append(item)
+    return [
+        {"text": text, "href": href, "current": path.startswith(href)} for text, href in items
+    ]
