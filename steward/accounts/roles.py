@@ -48,7 +48,10 @@ MANAGE_PEOPLE = Task("Manage people and their roles", "people", "People")
 
 ROLES: tuple[RoleInfo, ...] = (
     RoleInfo(
-        "registrant", "Registrant", Group.REGISTRANT, Scope.NONE,
+        "registrant",
+        "Registrant",
+        Group.REGISTRANT,
+        Scope.NONE,
         "An NHS manager on the register.",
         (
             "Keep your register record and career history up to date.",
@@ -59,7 +62,10 @@ ROLES: tuple[RoleInfo, ...] = (
         (FIND_ORGANISATIONS,),
     ),
     RoleInfo(
-        "chair", "Chair", Group.EMPLOYER, Scope.ORGANISATION,
+        "chair",
+        "Chair",
+        Group.EMPLOYER,
+        Scope.ORGANISATION,
         "Chairs the board of one NHS organisation.",
         (
             "Conclude the annual fit and proper person test for each board member.",
@@ -69,7 +75,10 @@ ROLES: tuple[RoleInfo, ...] = (
         (FIND_ORGANISATIONS,),
     ),
     RoleInfo(
-        "chief_executive", "Chief executive", Group.EMPLOYER, Scope.ORGANISATION,
+        "chief_executive",
+        "Chief executive",
+        Group.EMPLOYER,
+        Scope.ORGANISATION,
         "Leads one NHS organisation as its accountable officer.",
         (
             "Keep the board and senior manager roster accurate.",
@@ -78,14 +87,19 @@ ROLES: tuple[RoleInfo, ...] = (
         (FIND_ORGANISATIONS,),
     ),
     RoleInfo(
-        "senior_independent_director", "Senior independent director", Group.EMPLOYER,
+        "senior_independent_director",
+        "Senior independent director",
+        Group.EMPLOYER,
         Scope.ORGANISATION,
         "The non-executive director who acts as a check on the chair.",
         ("Conclude the chair's own annual fit and proper person test.",),
         (FIND_ORGANISATIONS,),
     ),
     RoleInfo(
-        "hr_lead", "HR lead or company secretary", Group.EMPLOYER, Scope.ORGANISATION,
+        "hr_lead",
+        "HR lead or company secretary",
+        Group.EMPLOYER,
+        Scope.ORGANISATION,
         "Runs the organisation's people processes and board administration.",
         (
             "Maintain the board and senior manager roster.",
@@ -96,7 +110,10 @@ ROLES: tuple[RoleInfo, ...] = (
         (FIND_ORGANISATIONS,),
     ),
     RoleInfo(
-        "regional_director", "Regional director", Group.REGIONAL, Scope.REGION,
+        "regional_director",
+        "Regional director",
+        Group.REGIONAL,
+        Scope.REGION,
         "NHS England's director for one of the seven regions.",
         (
             "Receive and review annual fit and proper returns from the region's organisations.",
@@ -107,7 +124,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "caseworker", "Caseworker", Group.REGULATOR, Scope.NONE,
+        "caseworker",
+        "Caseworker",
+        Group.REGULATOR,
+        Scope.NONE,
         "Regulator staff who triage concerns and investigate cases.",
         (
             "Triage concerns against the standards.",
@@ -118,7 +138,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "case_examiner", "Case examiner", Group.REGULATOR, Scope.NONE,
+        "case_examiner",
+        "Case examiner",
+        Group.REGULATOR,
+        Scope.NONE,
         "Decides after investigation whether a case goes to a panel.",
         (
             "Decide cases in pairs (one lay, one manager examiner), with reasons.",
@@ -128,7 +151,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "registrar", "Registrar", Group.REGULATOR, Scope.NONE,
+        "registrar",
+        "Registrar",
+        Group.REGULATOR,
+        Scope.NONE,
         "Keeps the register accurate.",
         (
             "Approve or refuse applications to join the register.",
@@ -139,7 +165,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "hearings_officer", "Hearings officer", Group.REGULATOR, Scope.NONE,
+        "hearings_officer",
+        "Hearings officer",
+        Group.REGULATOR,
+        Scope.NONE,
         "Arranges panels and hearings.",
         (
             "Form panels and check them for conflicts of interest.",
@@ -150,7 +179,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "panel_member", "Panel member", Group.REGULATOR, Scope.NONE,
+        "panel_member",
+        "Panel member",
+        Group.REGULATOR,
+        Scope.NONE,
         "Sits on fitness-to-practise panels as a lay or a manager member.",
         (
             "Read the hearing bundle.",
@@ -161,7 +193,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "auditor", "Auditor", Group.REGULATOR, Scope.NONE,
+        "auditor",
+        "Auditor",
+        Group.REGULATOR,
+        Scope.NONE,
         "Checks that every decision was recorded and explained.",
         (
             "Browse and filter the audit trail.",
@@ -172,7 +207,10 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "administrator", "Administrator", Group.REGULATOR, Scope.NONE,
+        "administrator",
+        "Administrator",
+        Group.REGULATOR,
+        Scope.NONE,
         "Runs Steward: the people who use it and their roles.",
         (
             "Give people roles and take them away, with reasons.",
@@ -182,7 +220,9 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
-        "data_request_issuer", "Data-request issuer", Group.DATA_REQUESTS,
+        "data_request_issuer",
+        "Data-request issuer",
+        Group.DATA_REQUESTS,
         Scope.ORGANISATION_OR_REGION,
         "Sends requests for information to NHS organisations for a national or regional body.",
         (
@@ -192,7 +232,9 @@ ROLES: tuple[RoleInfo, ...] = (
         (FIND_ORGANISATIONS,),
     ),
     RoleInfo(
-        "data_request_responder", "Data-request responder", Group.DATA_REQUESTS,
+        "data_request_responder",
+        "Data-request responder",
+        Group.DATA_REQUESTS,
         Scope.ORGANISATION,
         "Answers data requests for one NHS organisation.",
         ("Record the actual time each request took to answer.",),
@@ -204,3 +246,10 @@ ROLES_BY_SLUG: dict[str, RoleInfo] = {role.slug: role for role in ROLES}
 EMPLOYER_ROLES = frozenset(r.slug for r in ROLES if r.group is Group.EMPLOYER)
 REGULATOR_ROLES = frozenset(r.slug for r in ROLES if r.group is Group.REGULATOR)
 MFA_ROLES = frozenset(r.slug for r in ROLES if r.requires_mfa)
+
+SCOPE_DESCRIPTIONS = {
+    Scope.NONE: "Nationally",
+    Scope.ORGANISATION: "One NHS organisation",
+    Scope.REGION: "One NHS England region",
+    Scope.ORGANISATION_OR_REGION: "A national body or one NHS England region",
+}

@@ -41,6 +41,60 @@ def navigation_for(*, user, path: str) -> list[dict]:
                 item = (task.nav_label, reverse(task.url_name))
                 if item not in items:
                     items.append(item)
-    return [
-        {"text": text, "href": href, "current": path.startswith(href)} for text, href in items
-    ]
+    return [{"text": text, "href": href, "current": path.startswith(href)} for text, href in items]
+
+
+def home_sections(*, user: User) -> list[dict]:
+    """One section per role held now, with where it is held and what it can do."""
+    sections = []
+    for assignment in current_assignments(user=user):
+        info = ROLES_BY_SLUG[assignment.role]
+        where = assignment.organisation or assignment.region
+        title = info.name
+        if assignment.panel_category:
+            title = f"{info.name} ({assignment.get_panel_category_display().lower()})"
+        sections.append(
+            {
+                "role": info,
+                "title": title,
+                "where": str(where.name) if where else "",
+                "organisation": assignment.organisation,
+                "tasks": [t for t in info.tasks if t.url_name],
+                "responsibilities": info.responsibilities,
+            }
+        )
+    return sections
+
+
+def people_search(*, q: str = ""):
+    from django.db.models import Prefetch, Q
+
+    people = User.objects.order_by("full_name", "email")
+    q = q.strip()
+    if q:
+        people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+    return people.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.current().select_related("organisation", "region"),
+            to_attr="current_roles",
+        )
+    )
+
+
+def person_get(*, pk: int) -> User:
+    from django.db.models import Prefetch
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        User.objects.prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.select_related(
+                    "organisation", "region", "granted_by", "revoked_by"
+                ).order_by("-granted_at"),
+                to_attr="all_roles",
+            )
+        ),
+        pk=pk,
+    )

@@ -8,7 +8,8 @@ def layout(request):
 
     return {
         "service_name": "Steward",
-        "cspNonce": getattr(request, "csp_nonce", ""),
+        # Every page has the NHS.UK frontend's one inline script, so always make a nonce.
+        "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
         "navigation_items": navigation_for(user=request.user, path=request.path),
         "debug": settings.DEBUG,
     }

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from steward.core.formatting import uk_date, uk_datetime
+from steward.core.nhsuk_forms import error_list, field_params
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -37,6 +38,8 @@ def environment(**options) -> Environment:
             "url": url,
             "query": query,
             "get_messages": get_messages,
+            "nhsuk_field_params": field_params,
+            "nhsuk_error_list": error_list,
         }
     )
     env.filters.update({"uk_date": uk_date, "uk_datetime": uk_datetime})

@@ -2,6 +2,10 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+
+from steward.organisations.search import search_text
 
 
 class Region(models.Model):
@@ -73,14 +77,39 @@ class Organisation(models.Model):
                 | Q(closed_on__gte=models.F("opened_on")),
                 name="organisation_closes_after_opening",
             ),
+            # Codes are stored in upper case so an exact, indexed match finds them.
+            models.CheckConstraint(
+                condition=Q(ods_code=Upper("ods_code")), name="organisation_ods_code_upper_case"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ods_code})"
 
+    def save(self, *args, **kwargs):
+        # Services set search_name themselves (bulk writes skip save()); this
+        # keeps it right for any other single save, such as the admin site.
+        self.ods_code = (self.ods_code or "").strip().upper()
+        self.search_name = search_text(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"ods_code": self.ods_code})
+
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+    @property
+    def is_icb(self) -> bool:
+        return self.org_type == OrganisationType.ICB
+
+    @property
+    def type_label(self) -> str:
+        return self.get_org_type_display()
 
 
 class SuccessionKind(models.TextChoices):

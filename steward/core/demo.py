@@ -1,0 +1,141 @@
+"""Demo data: the real NHS organisations and one synthetic person per role.
+
+Idempotent: running it again creates nothing new and changes nothing. Used by
+``steward demo`` (and so by ``make run``) and by the browser tests.
+"""
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from steward.accounts import services as account_services
+from steward.accounts.models import RoleAssignment, User
+from steward.accounts.roles import MFA_ROLES
+from steward.organisations.models import Organisation, Region
+
+ACTOR = "steward demo"
+DEMO_PASSWORD = "Steward-demo-2026"  # noqa: S105 - printed for local demos on purpose
+DEMO_DOMAIN = "demo.steward.example"
+DEMO_TRUST = "RR8"  # Leeds Teaching Hospitals NHS Trust
+DEMO_REGION = "Y63"  # North East and Yorkshire
+DEMO_NATIONAL_BODY = "X24"  # NHS England
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    local_part: str
+    full_name: str
+    role: str
+    organisation: str | None = None
+    region: str | None = None
+    panel_category: str = ""
+
+
+DEMO_PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson("registrant", "Siobhán O'Connor", "registrant"),
+    DemoPerson("chair", "Adebayo Okonkwo-Hughes", "chair", DEMO_TRUST),
+    DemoPerson("chief-executive", "Zoë Clarke-Bennett", "chief_executive", DEMO_TRUST),
+    DemoPerson("sid", "Gareth Llewellyn", "senior_independent_director", DEMO_TRUST),
+    DemoPerson("hr-lead", "Priya Raghunathan", "hr_lead", DEMO_TRUST),
+    DemoPerson(
+        "regional-director", "Margaret Ó Súilleabháin", "regional_director", region=DEMO_REGION
+    ),
+    DemoPerson("caseworker", "Tomasz Wiśniewski", "caseworker"),
+    DemoPerson("case-examiner", "Helen D'Souza", "case_examiner"),
+    DemoPerson("registrar", "Kwame Mensah", "registrar"),
+    DemoPerson("hearings-officer", "Fiona MacLeod", "hearings_officer"),
+    DemoPerson("panel-lay", "Imran Qureshi", "panel_member", panel_category="lay"),
+    DemoPerson("panel-manager", "Rachel Whitfield", "panel_member", panel_category="manager"),
+    DemoPerson("auditor", "Chen Wei", "auditor"),
+    DemoPerson("administrator", "José Martínez", "administrator"),
+    DemoPerson("data-issuer", "Olivia Brennan", "data_request_issuer", DEMO_NATIONAL_BODY),
+    DemoPerson("data-responder", "Samuel Adeyemi", "data_request_responder", DEMO_TRUST),
+)
+
+
+def demo_email(person: DemoPerson) -> str:
+    return f"{person.local_part}@{DEMO_DOMAIN}"
+
+
+def demo_totp_secret(email: str) -> str:
+    """A fixed, printed TOTP secret per demo user, so a demo can be signed into."""
+    digest = hashlib.sha256(f"steward-demo-totp:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+@dataclass
+class DemoSignIn:
+    role: str
+    where: str
+    email: str
+    password: str
+    totp_secret: str | None
+
+
+def demo_load() -> list[DemoSignIn]:
+    """Load organisations and demo people; return the sign-ins to print."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from steward.organisations.services import organisations_load_reference_data
+
+    organisations_load_reference_data(actor=ACTOR)
+    sign_ins: list[DemoSignIn] = []
+    with transaction.atomic():
+        for person in DEMO_PEOPLE:
+            email = demo_email(person)
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = account_services.user_create(
+                    email=email,
+                    full_name=person.full_name,
+                    password=DEMO_PASSWORD,
+                    actor=ACTOR,
+                    reason="demo data",
+                )
+            organisation = (
+                Organisation.objects.get(ods_code=person.organisation)
+                if person.organisation
+                else None
+            )
+            region = Region.objects.get(code=person.region) if person.region else None
+            held = RoleAssignment.objects.current().filter(
+                user=user, role=person.role, organisation=organisation, region=region
+            )
+            if not held.exists():
+                account_services.role_grant(
+                    user=user,
+                    role=person.role,
+                    organisation=organisation,
+                    region=region,
+                    panel_category=person.panel_category,
+                    actor=ACTOR,
+                    reason="demo data",
+                )
+            secret = None
+            if person.role in MFA_ROLES:
+                secret = demo_totp_secret(email)
+                if not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists():
+                    TOTP.activate(user, secret)
+            where = organisation.name if organisation else region.name if region else ""
+            label = dict(RoleAssignment._meta.get_field("role").choices)[person.role]
+            if person.panel_category:
+                label = f"{label} ({person.panel_category})"
+            sign_ins.append(DemoSignIn(label, where, email, DEMO_PASSWORD, secret))
+    return sign_ins
+
+
+def demo_totp_code(email: str) -> str:
+    """The current code for a demo user's authenticator (for demos and tests)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(demo_totp_secret(email), counter))

@@ -1,0 +1,194 @@
+"""Journeys in a real browser (Debian's Chromium driven by Playwright) against
+``steward serve`` with the demo data, checked with the axe accessibility engine.
+
+Run with ``make browser-test``; ``make test`` leaves these out.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from steward.core.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_email, demo_totp_code
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[3]
+STEWARD = Path(sys.executable).parent / "steward"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """A real Steward on a loopback port, with its own SQLite database and demo data."""
+    var = tmp_path_factory.mktemp("steward-var")
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update({"DEBUG": "1", "STEWARD_VAR_DIR": str(var), "DEMO_SKIP_MFA": "0"})
+    for args in (["migrate", "--noinput"], ["demo"]):
+        subprocess.run([str(STEWARD), *args], env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(STEWARD), "serve", "--port", str(port), "--workers", "1", "--no-collectstatic"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("steward serve did not start") from None
+            time.sleep(0.3)
+    yield {"base": base, "env": env}
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp lets the test inject axe; the pages themselves are unchanged.
+    context = browser.new_context(bypass_csp=True, locale="en-GB")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    yield page
+    context.close()
+    third_party = [u for u in requested if not u.startswith(("http://127.0.0.1:", "data:"))]
+    assert third_party == [], "pages must make no third-party requests"
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                            'wcag22aa', 'best-practice']}
+        })"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if "/2fa/" in page.url or page.get_by_label("6-digit code").count():
+        page.get_by_label("6-digit code").fill(demo_totp_code(email))
+        page.get_by_role("button", name="Continue").click()
+
+
+@pytest.mark.parametrize("person", DEMO_PEOPLE, ids=lambda p: p.local_part)
+def test_each_demo_role_signs_in_and_lands_on_its_home_page(server, page, person):
+    from steward.accounts.roles import ROLES_BY_SLUG
+
+    sign_in(page, server["base"], demo_email(person))
+    assert page.url == f"{server['base']}/home/"
+    role = ROLES_BY_SLUG[person.role]
+    heading = page.get_by_role("heading", level=2).filter(has_text=role.name)
+    assert heading.count() == 1
+    assert page.get_by_text(role.summary).first.is_visible()
+    assert axe_violations(page) == []
+
+
+def test_wrong_password_shows_an_error_summary(server, page):
+    page.goto(f"{server['base']}/accounts/login/")
+    page.get_by_label("Email address").fill("nobody@demo.steward.example")
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accounts/login/",
+        "/organisations/",
+        "/organisations/?q=leeds",
+        "/organisations/RR8/",
+        "/organisations/QMJ/",
+        "/roles/",
+        "/roles/chair/",
+        "/accessibility/",
+        "/privacy/",
+        "/no-such-page/",
+    ],
+)
+def test_public_pages_have_no_accessibility_violations(server, page, path):
+    response = page.goto(f"{server['base']}{path}")
+    assert response.status in {200, 404}
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
+
+
+def test_organisation_search_journey(server, page):
+    page.goto(f"{server['base']}/")
+    page.get_by_role("link", name="Find an NHS organisation").click()
+    page.get_by_label("Name or ODS code").fill("leeds teaching")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Leeds Teaching Hospitals NHS Trust").click()
+    assert page.url.endswith("/organisations/RR8/")
+    assert page.get_by_text("RR8").first.is_visible()
+
+
+def test_administrator_journey_and_audited_pages(server, page):
+    sign_in(page, server["base"], "administrator@demo.steward.example")
+    page.get_by_role("link", name="People").first.click()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Siobhán O'Connor").click()
+    assert page.get_by_role("heading", name="Siobhán O'Connor").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_auditor_browses_the_audit_trail(server, page):
+    sign_in(page, server["base"], "auditor@demo.steward.example")
+    page.get_by_role("link", name="Audit trail").first.click()
+    assert page.get_by_text("accounts.role.granted").first.is_visible()
+    assert axe_violations(page) == []

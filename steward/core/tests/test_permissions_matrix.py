@@ -1,0 +1,90 @@
+"""Deny by default: every URL for every role, anonymous included.
+
+Each row names who may see a page; everyone else signed in gets 403 and
+anonymous visitors are sent to sign in (pages) or get 401 (API).
+"""
+
+import pytest
+from django.urls import reverse
+
+from steward.accounts.roles import ROLES
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = "everyone"
+SIGNED_IN = "signed in"
+ALL_ROLES = [r.slug for r in ROLES]
+
+# (url name or path, kwargs builder, who may see it, kind)
+MATRIX = [
+    ("start", None, EVERYONE, "login-page"),
+    ("healthz", None, EVERYONE, "page"),
+    ("accessibility", None, EVERYONE, "page"),
+    ("privacy", None, EVERYONE, "page"),
+    ("roles", None, EVERYONE, "page"),
+    ("role", lambda ctx: {"slug": "chair"}, EVERYONE, "page"),
+    ("organisations:list", None, EVERYONE, "page"),
+    ("organisations:detail", lambda ctx: {"ods_code": "RR8"}, EVERYONE, "page"),
+    ("/api/v1/organisations", None, EVERYONE, "api"),
+    ("/api/v1/organisations/RR8", None, EVERYONE, "api"),
+    ("/api/v1/openapi.json", None, EVERYONE, "api"),
+    ("account_login", None, EVERYONE, "login-page"),
+    ("home", None, SIGNED_IN, "page"),
+    ("/api/v1/me", None, SIGNED_IN, "api"),
+    ("people", None, {"administrator"}, "page"),
+    ("person", lambda ctx: {"pk": ctx["target"].pk}, {"administrator"}, "page"),
+    (
+        "role_revoke",
+        lambda ctx: {"pk": ctx["target"].pk, "assignment_pk": ctx["assignment"].pk},
+        {"administrator"},
+        "page",
+    ),
+    ("audit:list", None, {"auditor"}, "page"),
+    ("audit:detail", lambda ctx: {"seq": ctx["event"].seq}, {"auditor"}, "page"),
+    ("audit:verify", None, {"auditor"}, "page"),
+]
+
+
+def _url(name, kwargs_builder, ctx):
+    if name.startswith("/"):
+        return name
+    return reverse(name, kwargs=kwargs_builder(ctx) if kwargs_builder else None)
+
+
+@pytest.fixture
+def ctx(make_user, organisation):
+    from steward.accounts import services
+    from steward.audit.models import AuditEvent
+
+    target = make_user(full_name="Target Person")
+    assignment = services.role_grant(user=target, role="registrant", actor=None, reason="test")
+    return {"target": target, "assignment": assignment, "event": AuditEvent.objects.last()}
+
+
+@pytest.mark.parametrize("role", [None, *ALL_ROLES])
+def test_every_url_for_every_role(client, settings, role_user, ctx, role):
+    settings.DEMO_SKIP_MFA = True  # enrolment is tested on its own
+    if role:
+        client.force_login(role_user(role))
+    failures = []
+    for name, kwargs_builder, allowed, kind in MATRIX:
+        url = _url(name, kwargs_builder, ctx)
+        response = client.get(url)
+        may = (
+            allowed == EVERYONE
+            or (allowed == SIGNED_IN and role is not None)
+            or (isinstance(allowed, set) and role in allowed)
+        )
+        if kind == "login-page" and role is not None:
+            expected = {200, 302}  # signed-in people are sent on to their home page
+        elif may:
+            expected = {200}
+        elif role is None:
+            expected = {401} if kind == "api" else {302}
+        else:
+            expected = {403}
+        if response.status_code not in expected:
+            failures.append(f"{url}: {response.status_code}, expected {sorted(expected)}")
+        if response.status_code == 302 and role is None and kind == "page":
+            assert response["Location"].startswith(reverse("account_login")), url
+    assert not failures, f"role {role}: " + "; ".join(failures)

@@ -1,0 +1,43 @@
+"""Fixtures for the organisations tests."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from steward.organisations import services
+
+# The data describe the world in late 2026: the March 2026 closures are past.
+TODAY = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr("steward.core.clock.now", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def audit_calls(monkeypatch):
+    """Every audit_record call the organisations services make, as keyword dicts."""
+    calls: list[dict] = []
+
+    def record(**kwargs):
+        calls.append(kwargs)
+
+    monkeypatch.setattr(services, "audit_record", record)
+    return calls
+
+
+@pytest.fixture
+def reference_data(db):
+    """The real reference data, loaded as the demo loads it."""
+    return services.organisations_load_reference_data(actor="test")
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A writable copy of the reference files; returns the folder."""
+    folder = tmp_path / "data"
+    shutil.copytree(services.DATA_DIR, folder)
+    return folder
