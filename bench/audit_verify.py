@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import os
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -26,17 +25,54 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-FIRST_NAMES = ["Siobhán", "Zoë", "Adebayo", "Priya", "Tomasz", "Margaret", "Kwame", "José",
-               "Chen", "Fiona", "Gareth", "Helen", "Imran", "Olivia", "Samuel", "Rachel"]  # fmt: skip
-LAST_NAMES = ["O'Connor", "Clarke-Bennett", "Okonkwo-Hughes", "Raghunathan", "Wiśniewski",
-              "Ó Súilleabháin", "Mensah", "Martínez", "Wei", "MacLeod", "Llewellyn", "D'Souza",
-              "Qureshi", "Brennan", "Adeyemi", "Whitfield"]  # fmt: skip
+FIRST_NAMES = [
+    "Siobhán",
+    "Zoë",
+    "Adebayo",
+    "Priya",
+    "Tomasz",
+    "Margaret",
+    "Kwame",
+    "José",
+    "Chen",
+    "Fiona",
+    "Gareth",
+    "Helen",
+    "Imran",
+    "Olivia",
+    "Samuel",
+    "Rachel",
+]
+LAST_NAMES = [
+    "O'Connor",
+    "Clarke-Bennett",
+    "Okonkwo-Hughes",
+    "Raghunathan",
+    "Wiśniewski",
+    "Ó Súilleabháin",
+    "Mensah",
+    "Martínez",
+    "Wei",
+    "MacLeod",
+    "Llewellyn",
+    "D'Souza",
+    "Qureshi",
+    "Brennan",
+    "Adeyemi",
+    "Whitfield",
+]
 ODS_CODES = ["RR8", "RXF", "RAE", "RWA", "R0A", "RJ1", "RYJ", "RTH", "QWO", "QOQ", "X24"]
 ROLES = ["chair", "chief_executive", "hr_lead", "registrant", "caseworker", "auditor"]
 SANCTIONS = ["advice", "warning", "conditions", "suspension", "removal"]
 STATUSES = ["registered", "suspended", "conditions", "removed", "lapsed"]
-JOB_TITLES = ["Chief Operating Officer", "Director of Nursing", "Finance Director",
-              "Chief People Officer", "Non-executive Director", "Medical Director"]  # fmt: skip
+JOB_TITLES = [
+    "Chief Operating Officer",
+    "Director of Nursing",
+    "Finance Director",
+    "Chief People Officer",
+    "Non-executive Director",
+    "Medical Director",
+]
 REASONS = [
     "Annual fit and proper person test concluded by the chair",
     "Panel decision after a hearing on the facts found proved",
@@ -54,36 +90,78 @@ def make_event(rng: random.Random, i: int, restricted_ref) -> tuple[str, str, st
     registrant = str(rng.randint(1, 1_000_000))
     kind = rng.random()
     if kind < 0.30:
-        return ("register.registrant.restricted_viewed", "register.registrant", registrant,
-                {"fields": sorted(rng.sample(["date_of_birth", "email", "phone", "address"], 2))},
-                "Case investigation")  # fmt: skip
+        return (
+            "register.registrant.restricted_viewed",
+            "register.registrant",
+            registrant,
+            {"fields": sorted(rng.sample(["date_of_birth", "email", "phone", "address"], 2))},
+            "Case investigation",
+        )
     if kind < 0.55:
-        return ("careers.record.added", "careers.careerrecord", str(i),
-                {"registrant": registrant, "organisation": rng.choice(ODS_CODES),
-                 "role_title": rng.choice(JOB_TITLES),
-                 "started_on": dt.date(2010 + i % 15, 1 + i % 12, 1 + i % 28),
-                 "note": f"Added by {name}"},
-                rng.choice(REASONS))  # fmt: skip
+        return (
+            "careers.record.added",
+            "careers.careerrecord",
+            str(i),
+            {
+                "registrant": registrant,
+                "organisation": rng.choice(ODS_CODES),
+                "role_title": rng.choice(JOB_TITLES),
+                "started_on": dt.date(2010 + i % 15, 1 + i % 12, 1 + i % 28),
+                "note": f"Added by {name}",
+            },
+            rng.choice(REASONS),
+        )
     if kind < 0.70:
-        return ("register.registrant.status_changed", "register.registrant", registrant,
-                {"from": rng.choice(STATUSES), "to": rng.choice(STATUSES),
-                 "case": f"FTP-2026-{i:06d}", "effective_on": dt.date(2026, 1 + i % 12, 1)},
-                rng.choice(REASONS))  # fmt: skip
+        return (
+            "register.registrant.status_changed",
+            "register.registrant",
+            registrant,
+            {
+                "from": rng.choice(STATUSES),
+                "to": rng.choice(STATUSES),
+                "case": f"FTP-2026-{i:06d}",
+                "effective_on": dt.date(2026, 1 + i % 12, 1),
+            },
+            rng.choice(REASONS),
+        )
     if kind < 0.85:
-        return ("accounts.role.granted", "accounts.user", str(rng.randint(1, 50_000)),
-                {"role": rng.choice(ROLES), "organisation": rng.choice(ODS_CODES),
-                 "region": None, "panel_category": None, "assignment": i},
-                rng.choice(REASONS))  # fmt: skip
+        return (
+            "accounts.role.granted",
+            "accounts.user",
+            str(rng.randint(1, 50_000)),
+            {
+                "role": rng.choice(ROLES),
+                "organisation": rng.choice(ODS_CODES),
+                "region": None,
+                "panel_category": None,
+                "assignment": i,
+            },
+            rng.choice(REASONS),
+        )
     if kind < 0.95:
-        return ("concerns.concern.triaged", "concerns.concern", str(i),
-                {"standard": f"{rng.randint(1, 7)}.{rng.randint(1, 5)}",
-                 "priority": rng.choice(["low", "medium", "high"]),
-                 "reporter_identity": restricted_ref(f"reporter-{i % 5000}")},
-                rng.choice(REASONS))  # fmt: skip
-    return ("cases.sanction.imposed", "cases.case", str(i),
-            {"sanction": rng.choice(SANCTIONS), "duration_months": rng.choice([3, 6, 12, 24]),
-             "review_on": dt.date(2027, 1 + i % 12, 1), "panel": [name, "Lay member"]},
-            "Panel determination")  # fmt: skip
+        return (
+            "concerns.concern.triaged",
+            "concerns.concern",
+            str(i),
+            {
+                "standard": f"{rng.randint(1, 7)}.{rng.randint(1, 5)}",
+                "priority": rng.choice(["low", "medium", "high"]),
+                "reporter_identity": restricted_ref(f"reporter-{i % 5000}"),
+            },
+            rng.choice(REASONS),
+        )
+    return (
+        "cases.sanction.imposed",
+        "cases.case",
+        str(i),
+        {
+            "sanction": rng.choice(SANCTIONS),
+            "duration_months": rng.choice([3, 6, 12, 24]),
+            "review_on": dt.date(2027, 1 + i % 12, 1),
+            "panel": [name, "Lay member"],
+        },
+        "Panel determination",
+    )
 
 
 def setup_django(db_path: Path) -> None:
@@ -106,10 +184,13 @@ def build(db_path: Path, n: int, seed: int) -> tuple[list[bytes], int]:
     from steward.audit import canonical, merkle, signing
 
     users = User.objects.bulk_create(
-        User(email=f"bench{k}@bench.steward.example", full_name=f"Bench Person {k}",
-             password=make_password(None))
+        User(
+            email=f"bench{k}@bench.steward.example",
+            full_name=f"Bench Person {k}",
+            password=make_password(None),
+        )
         for k in range(200)
-    )  # fmt: skip
+    )
     user_ids = [u.pk for u in users]
     rng = random.Random(seed)
     restricted_ref = canonical.restricted_ref
@@ -137,8 +218,9 @@ def build(db_path: Path, n: int, seed: int) -> tuple[list[bytes], int]:
         pending_leaves.clear()
         root_hash = tree.root()
         key_id, signature = signing.sign(signing.checkpoint_body(size, root_hash))
-        checkpoints.append((size, root_hash.hex(), when.strftime("%Y-%m-%d %H:%M:%S"), key_id,
-                            signature))  # fmt: skip
+        checkpoints.append(
+            (size, root_hash.hex(), when.strftime("%Y-%m-%d %H:%M:%S"), key_id, signature)
+        )
 
     for seq in range(1, n + 1):
         moment += dt.timedelta(seconds=rng.randint(1, 120))
@@ -154,10 +236,17 @@ def build(db_path: Path, n: int, seed: int) -> tuple[list[bytes], int]:
         payload_text = canonical.canonical_json(payload)
         occurred = canonical.format_timestamp(moment)
         document = canonical.entry_document(
-            seq=seq, occurred_at=occurred, actor_id=actor_id, actor_label=actor_label,
-            action=action, subject_type=subject_type, subject_id=subject_id, reason=reason,
-            payload=payload_text, prev_hash=prev_hash,
-        )  # fmt: skip
+            seq=seq,
+            occurred_at=occurred,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            reason=reason,
+            payload=payload_text,
+            prev_hash=prev_hash,
+        )
         entry_hash = hashlib.sha256(document).digest()
         documents.append(document)
         pending_leaves.append(merkle.leaf_hash(entry_hash))
@@ -165,8 +254,21 @@ def build(db_path: Path, n: int, seed: int) -> tuple[list[bytes], int]:
         stored_time = moment.strftime("%Y-%m-%d %H:%M:%S") + (
             f".{moment.microsecond:06d}" if moment.microsecond else ""
         )
-        batch.append((seq, stored_time, actor_id, actor_label, action, subject_type, subject_id,
-                      reason, payload_text, prev_hash, entry_hash.hex()))  # fmt: skip
+        batch.append(
+            (
+                seq,
+                stored_time,
+                actor_id,
+                actor_label,
+                action,
+                subject_type,
+                subject_id,
+                reason,
+                payload_text,
+                prev_hash,
+                entry_hash.hex(),
+            )
+        )
         prev_hash = entry_hash.hex()
         if len(batch) >= 50_000:
             db.executemany(insert, batch)
@@ -197,20 +299,47 @@ def raw_sha256_seconds(documents: list[bytes]) -> float:
     return best
 
 
-def cli_verify(db_path: Path) -> tuple[float, float, str]:
+# Runs the real command in a fresh process and reports that process's own peak
+# memory (VmHWM, reset by exec) rather than ru_maxrss, which on Linux carries
+# over the resident size of the large parent this process was forked from.
+CLI_WITH_PEAK = """
+import atexit, sys
+
+def peak():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    sys.stderr.write("PEAK_KB " + line.split()[1] + "\\n")
+    except OSError:
+        pass
+
+atexit.register(peak)
+from steward.cli import main
+main(["audit", "verify"])
+"""
+
+
+def cli_verify(db_path: Path) -> tuple[float, float | None, str]:
     """Run ``steward audit verify`` in its own process: wall time, peak memory (MB), output."""
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{db_path}", STEWARD_TESTING="1")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "steward", "audit", "verify"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [sys.executable, "-c", CLI_WITH_PEAK],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if completed.returncode != 0:
         raise SystemExit(f"steward audit verify failed:\n{completed.stdout}{completed.stderr}")
-    return seconds, max(peak, before) / 1024, completed.stdout.strip()
+    peaks = [
+        line.split()[1] for line in completed.stderr.splitlines() if line.startswith("PEAK_KB")
+    ]
+    peak_mb = int(peaks[0]) / 1024 if peaks else None
+    return seconds, peak_mb, completed.stdout.strip()
 
 
 def main() -> None:
@@ -234,8 +363,11 @@ def main() -> None:
         start = time.perf_counter()
         documents, checkpoint_count = build(db_path, args.events, args.seed)
         build_seconds = time.perf_counter() - start
-        print(f"Built {args.events:,} events and {checkpoint_count:,} checkpoints in "
-              f"{build_seconds:.1f} s ({db_path.stat().st_size / 1e6:,.0f} MB).", flush=True)  # fmt: skip
+        print(
+            f"Built {args.events:,} events and {checkpoint_count:,} checkpoints in "
+            f"{build_seconds:.1f} s ({db_path.stat().st_size / 1e6:,.0f} MB).",
+            flush=True,
+        )
 
         start = time.perf_counter()
         result = verify(chunk_size=chunk_size)
@@ -260,7 +392,10 @@ def main() -> None:
         if cli:
             rows += [
                 ("`steward audit verify` wall seconds (new process)", f"{cli[0]:.2f}"),
-                ("`steward audit verify` peak memory (MB)", f"{cli[1]:,.0f}"),
+                (
+                    "`steward audit verify` peak memory (MB)",
+                    f"{cli[1]:,.0f}" if cli[1] is not None else "n/a",
+                ),
             ]
         width = max(len(r[0]) for r in rows)
         print()
@@ -272,8 +407,10 @@ def main() -> None:
         print(result.summary())
         if cli:
             print(f"CLI: {cli[2]}")
-        print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
-              f"{os.cpu_count()} CPUs, chunk size {chunk_size}")  # fmt: skip
+        print(
+            f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
+            f"{os.cpu_count()} CPUs, chunk size {chunk_size}"
+        )
     finally:
         if args.keep:
             print(f"Database kept at {db_path}")

@@ -4,6 +4,7 @@ from ninja import Router, Schema
 
 from steward.accounts.api_auth import bearer_or_session
 from steward.accounts.selectors import current_assignments
+from steward.core.api_schemas import AUTH_ERRORS
 
 router = Router(tags=["People"])
 
@@ -20,7 +21,12 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
-@router.get("/me", response=MeOut, auth=bearer_or_session, summary="The signed-in person")
+@router.get(
+    "/me",
+    response={200: MeOut, **AUTH_ERRORS},
+    auth=bearer_or_session,
+    summary="The signed-in person",
+)
 def me(request):
     """Who the token or session belongs to, and the roles they hold now."""
     user = request.auth if hasattr(request.auth, "pk") else request.user

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from steward.accounts.api_auth import bearer_or_session
 from steward.audit import selectors, signing
+from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
 
 router = Router(tags=["Audit trail"])
 
@@ -59,6 +60,13 @@ class EventListOut(Schema):
     next_before: int | None = Field(description="Pass as `before` for the next (older) page.")
 
 
+class InvalidRequestOut(Schema):
+    detail: str = Field(description="What went wrong, in plain English.")
+    errors: list[dict] = Field(
+        default_factory=list, description="For each bad parameter, where and what."
+    )
+
+
 class EventQuery(Schema):
     action: str = Field("", max_length=100, description="Action starts with.")
     actor_id: int | None = Field(None, ge=1, le=selectors.MAX_SEQ)
@@ -87,7 +95,7 @@ def public_key(request):
     }
 
 
-@router.get("/audit/checkpoints/latest", response=CheckpointOut, auth=None)
+@router.get("/audit/checkpoints/latest", response={200: CheckpointOut, 404: ErrorOut}, auth=None)
 def checkpoint_latest(request):
     """The latest signed tree head of the audit trail."""
     checkpoint = selectors.checkpoint_latest()
@@ -112,7 +120,11 @@ def _payload(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-@router.get("/audit/events", response=EventListOut, auth=bearer_or_session)
+@router.get(
+    "/audit/events",
+    response={200: EventListOut, **AUTH_ERRORS, 422: InvalidRequestOut},
+    auth=bearer_or_session,
+)
 def event_list(request, filters: Query[EventQuery]):
     """Audit events, newest first, for auditors. Page with `before`."""
     if not request.auth.has_perm("audit.view_auditevent"):

@@ -10,7 +10,8 @@ from steward.core.nhsuk_forms import NhsukForm
 
 # ISO first (links and the API use it), then the ways people in the UK write dates.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%d-%m-%Y"]
-DATE_ERROR = "Enter a real date, like 27/3/2026 or 2026-03-27"
+FROM_DATE_ERROR = "The from date must be a real date, like 27/3/2026 or 2026-03-27"
+TO_DATE_ERROR = "The to date must be a real date, like 31/3/2026 or 2026-03-31"
 ACTION_PREFIX = re.compile(r"^[a-z0-9_.]*$")
 MODEL_LABEL = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 USER_REF = re.compile(r"^(?:user:)?(\d+)$")
@@ -39,14 +40,14 @@ class EventFilterForm(NhsukForm):
         input_formats=DATE_FORMATS,
         label="From date",
         help_text="For example, 27/3/2026",
-        error_messages={"invalid": DATE_ERROR},
+        error_messages={"invalid": FROM_DATE_ERROR},
     )
     date_to = forms.DateField(
         required=False,
         input_formats=DATE_FORMATS,
         label="To date",
         help_text="For example, 31/3/2026",
-        error_messages={"invalid": DATE_ERROR},
+        error_messages={"invalid": TO_DATE_ERROR},
     )
     restricted_views = forms.BooleanField(
         required=False, label="Only show who viewed restricted data"

@@ -3,7 +3,7 @@
 import json
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from steward.audit.models import AuditEvent, Checkpoint, VerificationRun
 from steward.core.formatting import uk_date, uk_datetime
@@ -19,6 +19,27 @@ STATUS_COLOURS = {
 
 def _mono(value: str):
     return {"html": format_html('<code class="steward-mono">{}</code>', value)}
+
+
+def _payload_html(payload: str):
+    """One line per top-level key, its value as compact JSON: readable without a <pre>
+    (the NHS summary list re-indents its HTML, which would garble preformatted text)."""
+    try:
+        data = json.loads(payload)
+    except ValueError:  # only a tampered row holds text that is not JSON
+        return format_html('<code class="steward-mono">{}</code>', payload)
+    if not isinstance(data, dict) or not data:
+        return "None" if data == {} else json.dumps(data, ensure_ascii=False)
+    items = format_html_join(
+        "",
+        '<li><span class="nhsuk-u-font-weight-bold">{}</span>: '
+        '<code class="steward-mono">{}</code></li>',
+        (
+            (key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+            for key, value in sorted(data.items())
+        ),
+    )
+    return format_html('<ul class="nhsuk-list steward-payload">{}</ul>', items)
 
 
 def event_table_rows(events: list[AuditEvent]) -> list[list[dict]]:
@@ -41,12 +62,7 @@ def event_table_rows(events: list[AuditEvent]) -> list[list[dict]]:
 
 
 def event_summary_rows(event: AuditEvent, *, hash_matches: bool) -> list[dict]:
-    try:
-        pretty_payload = json.dumps(
-            json.loads(event.payload), indent=2, ensure_ascii=False, sort_keys=True
-        )
-    except ValueError:  # only a tampered row holds text that is not JSON
-        pretty_payload = event.payload
+    details = _payload_html(event.payload)
     return [
         {"key": {"text": "Sequence number"}, "value": {"text": str(event.seq)}},
         {"key": {"text": "When"}, "value": {"text": uk_datetime(event.occurred_at)}},
@@ -54,10 +70,7 @@ def event_summary_rows(event: AuditEvent, *, hash_matches: bool) -> list[dict]:
         {"key": {"text": "Action"}, "value": {"text": event.action}},
         {"key": {"text": "Subject"}, "value": {"text": event.subject_display or "None"}},
         {"key": {"text": "Reason"}, "value": {"text": event.reason or "None given"}},
-        {
-            "key": {"text": "Details"},
-            "value": {"html": format_html('<pre class="steward-payload">{}</pre>', pretty_payload)},
-        },
+        {"key": {"text": "Details"}, "value": {"html": details}},
         {"key": {"text": "Previous event's hash"}, "value": _mono(event.prev_hash)},
         {"key": {"text": "This event's hash"}, "value": _mono(event.entry_hash)},
         {

@@ -18,15 +18,27 @@ def fixed_clock(monkeypatch):
 
 
 @pytest.fixture
-def audit_calls(monkeypatch):
-    """Every audit_record call the organisations services make, as keyword dicts."""
-    calls: list[dict] = []
+def audit_events(db):
+    """The audit events stored since the test started, as dicts, oldest first."""
+    import json
 
-    def record(**kwargs):
-        calls.append(kwargs)
+    from steward.audit.models import AuditEvent
 
-    monkeypatch.setattr(services, "audit_record", record)
-    return calls
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+    def events() -> list[dict]:
+        return [
+            {
+                "actor": e.actor_label,
+                "action": e.action,
+                "reason": e.reason,
+                "subject": (e.subject_type, e.subject_id),
+                "payload": json.loads(e.payload),
+            }
+            for e in AuditEvent.objects.filter(seq__gt=last).order_by("seq")
+        ]
+
+    return events
 
 
 @pytest.fixture

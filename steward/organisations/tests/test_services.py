@@ -53,7 +53,7 @@ def edit(path, old, new):
 # --- Loading the real data --------------------------------------------------------
 
 
-def test_load_creates_the_regions_organisations_and_successions(audit_calls):
+def test_load_creates_the_regions_organisations_and_successions(audit_events):
     result = organisations_load_reference_data(actor="steward demo")
 
     assert dict(Region.objects.values_list("code", "name")) == REGIONS
@@ -116,22 +116,23 @@ def test_load_records_the_april_2026_mergers(reference_data):
     assert set(Succession.objects.values_list("effective_on", flat=True)) == {dt.date(2026, 4, 1)}
 
 
-def test_second_load_changes_nothing(reference_data, audit_calls):
+def test_second_load_changes_nothing(reference_data, audit_events):
     before = snapshot()
 
     result = organisations_load_reference_data(actor="steward demo")
 
     assert (result.created, result.updated, result.changed) == (0, 0, False)
     assert snapshot() == before
-    assert audit_calls == []  # nothing changed, so nothing to audit
+    assert audit_events() == []  # nothing changed, so nothing to audit
 
 
-def test_load_writes_one_audit_event_with_the_counts(audit_calls):
+def test_load_writes_one_audit_event_with_the_counts(audit_events):
     organisations_load_reference_data(actor="steward demo", reason="First load")
 
-    assert len(audit_calls) == 1
-    event = audit_calls[0]
-    assert event["actor"] == "steward demo"
+    events = audit_events()
+    assert len(events) == 1
+    event = events[0]
+    assert event["actor"] == "system: steward demo"
     assert event["action"] == "organisations.reference_data.loaded"
     assert event["reason"] == "First load"
     assert event["payload"]["organisations_created"] == 251
@@ -265,7 +266,7 @@ BROKEN = [
 
 @pytest.mark.parametrize(("filename", "old", "new", "message"), BROKEN)
 def test_broken_files_are_refused_and_change_nothing(
-    reference_data, data_copy, audit_calls, filename, old, new, message
+    reference_data, data_copy, audit_events, filename, old, new, message
 ):
     # A good change elsewhere in the same load must not be applied either.
     edit(
@@ -281,7 +282,7 @@ def test_broken_files_are_refused_and_change_nothing(
 
     assert message in str(caught.value)
     assert snapshot() == before
-    assert audit_calls == []
+    assert audit_events() == []
 
 
 def test_errors_name_the_file_line_and_code(db, data_copy):
@@ -344,7 +345,7 @@ def test_command_reports_a_broken_file(db, data_copy):
 # --- Recording a succession ------------------------------------------------------------
 
 
-def test_succession_record_creates_it_and_audits(audit_calls):
+def test_succession_record_creates_it_and_audits(audit_events):
     old = IcbFactory(ods_code="QAA", closed_on=dt.date(2027, 3, 31))
     new = IcbFactory(ods_code="QBB", opened_on=dt.date(2027, 4, 1))
 
@@ -359,12 +360,12 @@ def test_succession_record_creates_it_and_audits(audit_calls):
     )
 
     assert Succession.objects.get() == succession
-    assert audit_calls == [
+    assert audit_events() == [
         {
-            "actor": "test",
+            "actor": "system: test",
             "action": "organisations.succession.recorded",
             "reason": "Announced merger",
-            "subject": succession,
+            "subject": ("organisations.succession", str(succession.pk)),
             "payload": {
                 "predecessor": "QAA",
                 "successor": "QBB",
@@ -393,14 +394,14 @@ def test_succession_record_refuses_itself():
         record(predecessor=icb, successor=icb)
 
 
-def test_succession_record_refuses_a_loop(audit_calls):
+def test_succession_record_refuses_a_loop(audit_events):
     a, b, c = IcbFactory(), IcbFactory(), IcbFactory()
     record(predecessor=a, successor=b)
     record(predecessor=b, successor=c)
     with pytest.raises(ValidationError, match="would make a loop"):
         record(predecessor=c, successor=a)
     assert Succession.objects.count() == 2
-    assert len(audit_calls) == 2
+    assert len(audit_events()) == 2
 
 
 def test_succession_record_refuses_a_duplicate():
