@@ -5,6 +5,7 @@ Run with ``make browser-test``; ``make test`` leaves these out.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from steward.core.demo import DEMO_PASSWORD, DEMO_PEOPLE, demo_email, demo_totp_code
 
@@ -118,9 +120,11 @@ def sign_in(page, base: str, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    if "/2fa/" in page.url or page.get_by_label("6-digit code").count():
+    page.wait_for_url(re.compile(r".*/(home/|accounts/2fa/authenticate/)$"))
+    if "/2fa/" in page.url:
         page.get_by_label("6-digit code").fill(demo_totp_code(email))
         page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(re.compile(r".*/home/$"))
 
 
 @pytest.mark.parametrize("person", DEMO_PEOPLE, ids=lambda p: p.local_part)
@@ -128,11 +132,10 @@ def test_each_demo_role_signs_in_and_lands_on_its_home_page(server, page, person
     from steward.accounts.roles import ROLES_BY_SLUG
 
     sign_in(page, server["base"], demo_email(person))
-    assert page.url == f"{server['base']}/home/"
+    expect(page).to_have_url(f"{server['base']}/home/")
     role = ROLES_BY_SLUG[person.role]
-    heading = page.get_by_role("heading", level=2).filter(has_text=role.name)
-    assert heading.count() == 1
-    assert page.get_by_text(role.summary).first.is_visible()
+    expect(page.get_by_role("heading", level=2).filter(has_text=role.name)).to_have_count(1)
+    expect(page.get_by_text(role.summary).first).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -141,7 +144,7 @@ def test_wrong_password_shows_an_error_summary(server, page):
     page.get_by_label("Email address").fill("nobody@demo.steward.example")
     page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").filter(has_text="There is a problem").is_visible()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -174,8 +177,8 @@ def test_organisation_search_journey(server, page):
     page.get_by_label("Name or ODS code").fill("leeds teaching")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Leeds Teaching Hospitals NHS Trust").click()
-    assert page.url.endswith("/organisations/RR8/")
-    assert page.get_by_text("RR8").first.is_visible()
+    expect(page).to_have_url(re.compile(r".*/organisations/RR8/$"))
+    expect(page.get_by_text("RR8").first).to_be_visible()
 
 
 def test_administrator_journey_and_audited_pages(server, page):
@@ -183,12 +186,12 @@ def test_administrator_journey_and_audited_pages(server, page):
     page.get_by_role("link", name="People").first.click()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Siobhán O'Connor").click()
-    assert page.get_by_role("heading", name="Siobhán O'Connor").is_visible()
+    expect(page.get_by_role("heading", name="Siobhán O'Connor")).to_be_visible()
     assert axe_violations(page) == []
 
 
 def test_auditor_browses_the_audit_trail(server, page):
     sign_in(page, server["base"], "auditor@demo.steward.example")
     page.get_by_role("link", name="Audit trail").first.click()
-    assert page.get_by_text("accounts.role.granted").first.is_visible()
+    expect(page.get_by_text("accounts.role.granted").first).to_be_visible()
     assert axe_violations(page) == []
