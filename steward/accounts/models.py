@@ -8,7 +8,35 @@ from steward.accounts.roles import ROLES, Scope
 from steward.core import clock
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The people a viewer may look up.
+
+        Administrators see everyone. Someone holding an employer role sees the
+        people who hold a current role at the same organisation. Everyone else
+        sees only themselves.
+        """
+        from steward.accounts.roles import EMPLOYER_ROLES
+        from steward.accounts.selectors import current_assignments
+
+        if viewer is None or not viewer.is_authenticated:
+            return self.none()
+        held = current_assignments(user=viewer)
+        if any(a.role == "administrator" for a in held):
+            return self
+        organisations = {a.organisation_id for a in held if a.role in EMPLOYER_ROLES}
+        if organisations:
+            return self.filter(
+                Q(pk=viewer.pk)
+                | Q(
+                    role_assignments__organisation_id__in=organisations,
+                    role_assignments__revoked_at__isnull=True,
+                )
+            ).distinct()
+        return self.filter(pk=viewer.pk)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):

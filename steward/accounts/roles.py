@@ -45,6 +45,7 @@ class RoleInfo:
 FIND_ORGANISATIONS = Task("Find an NHS organisation", "organisations:list")
 AUDIT_TRAIL = Task("Browse and filter the audit trail", "audit:list", "Audit trail")
 MANAGE_PEOPLE = Task("Manage people and their roles", "people", "People")
+ORGANISATION_PEOPLE = Task("See who holds Steward roles at your organisation", "people", "People")
 
 ROLES: tuple[RoleInfo, ...] = (
     RoleInfo(
@@ -72,7 +73,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Submit the organisation's annual fit and proper return to the regional director.",
             "Approve board appointments once references and vetting are complete.",
         ),
-        (FIND_ORGANISATIONS,),
+        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "chief_executive",
@@ -84,7 +85,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Keep the board and senior manager roster accurate.",
             "Refer concerns about managers and receive alerts about restrictions.",
         ),
-        (FIND_ORGANISATIONS,),
+        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "senior_independent_director",
@@ -93,7 +94,7 @@ ROLES: tuple[RoleInfo, ...] = (
         Scope.ORGANISATION,
         "The non-executive director who acts as a check on the chair.",
         ("Conclude the chair's own annual fit and proper person test.",),
-        (FIND_ORGANISATIONS,),
+        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "hr_lead",
@@ -107,7 +108,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Run the checks of the fit and proper person test.",
             "Upload workforce records in bulk.",
         ),
-        (FIND_ORGANISATIONS,),
+        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "regional_director",

@@ -54,7 +54,8 @@ def is_self(user, other) -> bool:
 is_administrator = has_role("administrator")
 is_auditor = has_role("auditor")
 
-rules.add_perm("accounts.view_people", is_administrator)
-rules.add_perm("accounts.view_person", is_administrator | is_self)
+# Employers look up the people who hold roles at their organisation; which
+# people is decided by User.objects.visible_to().
+rules.add_perm("accounts.view_people", is_administrator | is_employer)
 rules.add_perm("accounts.manage_roles", is_administrator)
 rules.add_perm("accounts.view_own_home", rules.is_authenticated)

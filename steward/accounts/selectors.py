@@ -66,10 +66,10 @@ def home_sections(*, user: User) -> list[dict]:
     return sections
 
 
-def people_search(*, q: str = ""):
+def people_search(*, viewer: User, q: str = ""):
     from django.db.models import Prefetch, Q
 
-    people = User.objects.order_by("full_name", "email")
+    people = User.objects.visible_to(viewer).order_by("full_name", "email")
     q = q.strip()
     if q:
         people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
@@ -82,12 +82,12 @@ def people_search(*, q: str = ""):
     )
 
 
-def person_get(*, pk: int) -> User:
+def person_get(*, viewer: User, pk: int) -> User:
     from django.db.models import Prefetch
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        User.objects.prefetch_related(
+        User.objects.visible_to(viewer).prefetch_related(
             Prefetch(
                 "role_assignments",
                 queryset=RoleAssignment.objects.select_related(

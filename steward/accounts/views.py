@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -59,17 +59,20 @@ def role_detail(request, slug):
 def people_list(request):
     form = PeopleSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    paginator = Paginator(selectors.people_search(q=q), 50)
+    paginator = Paginator(selectors.people_search(viewer=request.user, q=q), 50)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "accounts/people_list.jinja", {"form": form, "page": page, "q": q})
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("accounts.manage_roles")
+@permission_required("accounts.view_people")
 def person_detail(request, pk):
-    person = selectors.person_get(pk=pk)
-    form = RoleGrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    person = selectors.person_get(viewer=request.user, pk=pk)
+    can_manage = request.user.has_perm("accounts.manage_roles")
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = RoleGrantForm(request.POST or None) if can_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.role_grant(
@@ -88,7 +91,11 @@ def person_detail(request, pk):
             return redirect("person", pk=person.pk)
     # The email address is contact data: record that an administrator saw it.
     audit_record_view(actor=request.user, subject=person, fields=["email"], reason="people page")
-    return render(request, "accounts/person_detail.jinja", {"person": person, "form": form})
+    return render(
+        request,
+        "accounts/person_detail.jinja",
+        {"person": person, "form": form, "can_manage": can_manage},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -174,3 +174,33 @@ def test_people_list_query_count_is_bounded(
         make_user("registrant")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("people")).status_code == 200
+
+
+def test_employer_sees_only_people_at_their_organisation(client, make_user, organisation, region):
+    from steward.organisations.models import Organisation
+
+    elsewhere = Organisation.objects.create(
+        ods_code="RAE",
+        name="Bradford Teaching Hospitals NHS Foundation Trust",
+        org_type="foundation_trust",
+        region=region,
+    )
+    hr_lead = make_user("hr_lead", organisation=organisation)
+    colleague = make_user("chair", organisation=organisation, full_name="Colleague Here")
+    stranger = make_user("chair", organisation=elsewhere, full_name="Stranger There")
+    client.force_login(hr_lead)
+    body = client.get(reverse("people")).content.decode()
+    assert "Colleague Here" in body and "Stranger There" not in body
+    assert client.get(reverse("person", kwargs={"pk": colleague.pk})).status_code == 200
+    assert client.get(reverse("person", kwargs={"pk": stranger.pk})).status_code == 404
+    # Seeing is not managing: employers cannot give roles.
+    response = client.post(
+        reverse("person", kwargs={"pk": colleague.pk}), {"role": "auditor", "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert not RoleAssignment.objects.filter(user=colleague, role="auditor").exists()
+
+
+def test_person_without_employer_role_cannot_list_people(client, make_user):
+    client.force_login(make_user("registrant"))
+    assert client.get(reverse("people")).status_code == 403

@@ -7,7 +7,7 @@ anonymous visitors are sent to sign in (pages) or get 401 (API).
 import pytest
 from django.urls import reverse
 
-from steward.accounts.roles import ROLES
+from steward.accounts.roles import EMPLOYER_ROLES, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ MATRIX = [
     ("account_login", None, EVERYONE, "login-page"),
     ("home", None, SIGNED_IN, "page"),
     ("/api/v1/me", None, SIGNED_IN, "api"),
-    ("people", None, {"administrator"}, "page"),
-    ("person", lambda ctx: {"pk": ctx["target"].pk}, {"administrator"}, "page"),
+    ("people", None, {"administrator", *EMPLOYER_ROLES}, "page"),
+    ("person", lambda ctx: {"pk": ctx["target"].pk}, {"administrator", *EMPLOYER_ROLES}, "page"),
     (
         "role_revoke",
         lambda ctx: {"pk": ctx["target"].pk, "assignment_pk": ctx["assignment"].pk},
@@ -56,8 +56,15 @@ def ctx(make_user, organisation):
     from steward.accounts import services
     from steward.audit.models import AuditEvent
 
+    # Someone at the employers' own organisation, so employers may see them.
     target = make_user(full_name="Target Person")
-    assignment = services.role_grant(user=target, role="registrant", actor=None, reason="test")
+    assignment = services.role_grant(
+        user=target,
+        role="data_request_responder",
+        organisation=organisation,
+        actor=None,
+        reason="test",
+    )
     return {"target": target, "assignment": assignment, "event": AuditEvent.objects.last()}
 
 
