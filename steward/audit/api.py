@@ -82,7 +82,7 @@ def _public_key_hex() -> str:
     return bytes(signing.verify_key()).hex()
 
 
-@router.get("/audit/public-key", response=PublicKeyOut, auth=None)
+@router.get("/audit/public-key", response=PublicKeyOut, auth=None, summary="Audit signing key")
 def public_key(request):
     """The key that signs audit checkpoints."""
     key = bytes(signing.verify_key())
@@ -95,7 +95,12 @@ def public_key(request):
     }
 
 
-@router.get("/audit/checkpoints/latest", response={200: CheckpointOut, 404: ErrorOut}, auth=None)
+@router.get(
+    "/audit/checkpoints/latest",
+    response={200: CheckpointOut, 404: ErrorOut},
+    auth=None,
+    summary="Latest signed checkpoint",
+)
 def checkpoint_latest(request):
     """The latest signed tree head of the audit trail."""
     checkpoint = selectors.checkpoint_latest()
@@ -124,6 +129,7 @@ def _payload(text: str) -> dict | None:
     "/audit/events",
     response={200: EventListOut, **AUTH_ERRORS, 422: InvalidRequestOut},
     auth=bearer_or_session,
+    summary="Audit events (auditors)",
 )
 def event_list(request, filters: Query[EventQuery]):
     """Audit events, newest first, for auditors. Page with `before`."""
