@@ -286,6 +286,8 @@ Q_CLUSTER = {
 AUDIT_SIGNING_KEY = os.environ.get("AUDIT_SIGNING_KEY", "")
 if not AUDIT_SIGNING_KEY and not (DEBUG or TESTING):
     raise ImproperlyConfigured("AUDIT_SIGNING_KEY is not set (64 hex characters).")
+# Public keys (hex) of retired signing keys, so their checkpoints still verify.
+AUDIT_PREVIOUS_VERIFY_KEYS = env_list("AUDIT_PREVIOUS_VERIFY_KEYS")
 
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
