@@ -12,6 +12,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from steward.accounts.api import router as accounts_router
 from steward.audit.api import router as audit_router
 from steward.organisations.api import router as organisations_router
+from steward.register.api_import import router as register_import_router
+from steward.register.api_public import router as register_router
 
 api = NinjaAPI(
     title="Steward API",
@@ -29,6 +31,8 @@ api = NinjaAPI(
 api.add_router("/", organisations_router)
 api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
+api.add_router("/", register_router)
+api.add_router("/", register_import_router)
 
 
 @api.exception_handler(Http404)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "steward.audit",
     "steward.accounts",
     "steward.organisations",
+    "steward.register",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,11 @@ urlpatterns = [
     path("", include("steward.accounts.urls")),
     path("organisations/", include("steward.organisations.urls")),
     path("audit/", include("steward.audit.urls")),
+    # The import pages come before the public register's /register/<number>/.
+    path("register/import/", include("steward.register.urls_import")),
+    path("register/", include("steward.register.urls_public")),
+    path("", include("steward.register.urls_manage")),
+    path("roster/", include("steward.register.urls_roster")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

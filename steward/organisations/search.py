@@ -6,12 +6,7 @@ query go through :func:`search_text`, so the comparison is plain substring
 matching that behaves the same on SQLite and PostgreSQL.
 """
 
-import re
-import unicodedata
-
-# Apostrophes are dropped (so "Guy's" is "guys"), not turned into spaces.
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u0060\u00b4]")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+from steward.core.text import search_text
 
 # A query word that is a common abbreviation also matches the words it stands for.
 ABBREVIATIONS = {
@@ -21,14 +16,6 @@ ABBREVIATIONS = {
 
 # Enough for any real query, few enough to keep the SQL small whatever is typed.
 MAX_QUERY_WORDS = 12
-
-
-def search_text(value: str) -> str:
-    """Lower case, accents stripped, apostrophes removed, other punctuation as spaces."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    lowered = _APOSTROPHES.sub("", without_accents.casefold())
-    return " ".join(_NOT_WORD.sub(" ", lowered).split())
 
 
 def query_words(value: str) -> list[str]:

@@ -1,0 +1,27 @@
+"""Text as people search for it: accents, case, apostrophes and hyphens ignored.
+
+"Siobhán O'Connor-Hughes", "siobhan oconnor hughes" and "SIOBHAN O’CONNOR HUGHES"
+all normalise to ``siobhan oconnor hughes``. Stored search columns and every query
+go through :func:`search_text`, so matching behaves the same on SQLite and
+PostgreSQL.
+"""
+
+import re
+import unicodedata
+
+# Apostrophes are dropped ("O'Connor" is "oconnor"), never turned into spaces.
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u0060\u00b4]")
+# Everything that is not a letter or digit separates words (hyphens included).
+_NOT_WORD = re.compile(r"[\W_]+")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+def search_text(value: str | None) -> str:
+    """Lower case, accents stripped, apostrophes removed, other punctuation as spaces."""
+    folded = (value or "").casefold().translate(_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", without_accents)).split())
