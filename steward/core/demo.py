@@ -126,7 +126,32 @@ def demo_load() -> list[DemoSignIn]:
             if person.panel_category:
                 label = f"{label} ({person.panel_category})"
             sign_ins.append(DemoSignIn(label, where, email, DEMO_PASSWORD, secret))
+    _register_demo_load()
     return sign_ins
+
+
+# Demo people who also have a register record of their own: role → (ODS, category, title).
+REGISTER_RECORDS = {
+    "registrant": (DEMO_TRUST, "executive_director", "Chief People Officer"),
+    "chair": (DEMO_TRUST, "chair", "Chair"),
+    "chief_executive": (DEMO_TRUST, "chief_executive", "Chief Executive"),
+    "senior_independent_director": (
+        DEMO_TRUST,
+        "non_executive_director",
+        "Senior Independent Director",
+    ),
+    "hr_lead": (DEMO_TRUST, "senior_manager", "Company Secretary"),
+}
+
+
+def _register_demo_load() -> int:
+    from steward.register.demo import register_demo_load
+
+    people = {}
+    for person in DEMO_PEOPLE:
+        if person.role in REGISTER_RECORDS:
+            people[User.objects.get(email=demo_email(person))] = REGISTER_RECORDS[person.role]
+    return register_demo_load(actor=ACTOR, people_for_users=people)
 
 
 def demo_totp_code(email: str) -> str:
