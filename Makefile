@@ -52,6 +52,8 @@ browser-test: install
 
 bench: install
 	$(VENV_BIN)/python bench/audit_verify.py
+	$(VENV_BIN)/python bench/register_search.py
+	$(VENV_BIN)/python bench/register_import.py
 
 clean:
 	rm -rf .venv .tools node_modules build staticfiles var

@@ -290,6 +290,12 @@ if not AUDIT_SIGNING_KEY and not (DEBUG or TESTING):
 # Public keys (hex) of retired signing keys, so their checkpoints still verify.
 AUDIT_PREVIOUS_VERIFY_KEYS = env_list("AUDIT_PREVIOUS_VERIFY_KEYS")
 
+# --- Public register ----------------------------------------------------------
+# Requests per client to the public register's pages and API, e.g. "120/m",
+# "600/5m", or "off". Clients are told apart by REMOTE_ADDR: behind a proxy,
+# have the proxy set it (or terminate at a proxy that rate-limits itself).
+REGISTER_PUBLIC_RATE = os.environ.get("REGISTER_PUBLIC_RATE", "120/m")
+
 # --- API --------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 

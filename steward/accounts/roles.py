@@ -46,6 +46,7 @@ FIND_ORGANISATIONS = Task("Find an NHS organisation", "organisations:list")
 AUDIT_TRAIL = Task("Browse and filter the audit trail", "audit:list", "Audit trail")
 MANAGE_PEOPLE = Task("Manage people and their roles", "people", "People")
 ORGANISATION_PEOPLE = Task("See who holds Steward roles at your organisation", "people", "People")
+ROSTER = Task("Keep the board and senior manager roster", "roster:list", "Roster")
 
 ROLES: tuple[RoleInfo, ...] = (
     RoleInfo(
@@ -60,7 +61,10 @@ ROLES: tuple[RoleInfo, ...] = (
             "Log development and ask for 360-degree feedback.",
             "See and answer any concern or case about you, and appeal a decision.",
         ),
-        (FIND_ORGANISATIONS,),
+        (
+            Task("See and update your register record", "register_manage:my_record", "My record"),
+            FIND_ORGANISATIONS,
+        ),
     ),
     RoleInfo(
         "chair",
@@ -73,7 +77,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Submit the organisation's annual fit and proper return to the regional director.",
             "Approve board appointments once references and vetting are complete.",
         ),
-        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "chief_executive",
@@ -85,7 +89,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Keep the board and senior manager roster accurate.",
             "Refer concerns about managers and receive alerts about restrictions.",
         ),
-        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "senior_independent_director",
@@ -94,7 +98,7 @@ ROLES: tuple[RoleInfo, ...] = (
         Scope.ORGANISATION,
         "The non-executive director who acts as a check on the chair.",
         ("Conclude the chair's own annual fit and proper person test.",),
-        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "hr_lead",
@@ -108,7 +112,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Run the checks of the fit and proper person test.",
             "Upload workforce records in bulk.",
         ),
-        (ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "regional_director",
@@ -162,7 +166,13 @@ ROLES: tuple[RoleInfo, ...] = (
             "Verify qualifications and change register status with reasons.",
             "Merge duplicate records.",
         ),
-        (FIND_ORGANISATIONS,),
+        (
+            Task("See what waits for the registrar", "register_manage:registrar_home", "Registrar"),
+            Task("Decide applications to join the register", "register_manage:applications"),
+            Task("Verify qualifications", "register_manage:qualifications"),
+            Task("Find a record to change its status or merge it", "register_manage:records"),
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(

@@ -34,6 +34,7 @@ def navigation_for(*, user, path: str) -> list[dict]:
     items: list[tuple[str, str]] = []
     if user.is_authenticated:
         items.append(("Home", reverse("home")))
+    items.append(("Register", reverse("register:search")))
     items.append(("Organisations", reverse("organisations:list")))
     for info in role_infos_held(user=user):
         for task in info.tasks:

@@ -8,13 +8,20 @@ macros render them. ``NhsukForm`` makes ``{{ form }}`` and
 validation drives the NHS error summary and inline error messages.
 """
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 
+from steward.core import clock
+from steward.core.formatting import uk_date
+
 
 def widget_kind(bound_field: forms.BoundField) -> str:
     widget = bound_field.field.widget
+    if isinstance(widget, DateInputWidget):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -40,6 +47,8 @@ def _value(bound_field: forms.BoundField) -> Any:
 def field_params(bound_field: forms.BoundField, **overrides: Any) -> dict[str, Any]:
     """Parameters for the NHS.UK macro that renders this field."""
     kind = widget_kind(bound_field)
+    if kind == "date":
+        return {"kind": kind, "params": bound_field.date_input_params(**overrides)}
     field = bound_field.field
     attrs = dict(field.widget.attrs)
     attrs.pop("placeholder", None)  # NHS.UK: hints, never placeholders
@@ -122,6 +131,31 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     return items
 
 
+def text_field(
+    label: str,
+    *,
+    max_length: int,
+    required_message: str | None = None,
+    hint: str = "",
+    **kwargs,
+) -> forms.CharField:
+    """A text field whose every error message follows the NHS pattern."""
+    return forms.CharField(
+        label=label,
+        required=required_message is not None,
+        max_length=max_length,
+        help_text=hint,
+        error_messages={
+            "required": required_message or "",
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+            "null_characters_not_allowed": (
+                f"{label} must not include unusual characters: remove them and try again"
+            ),
+        },
+        **kwargs,
+    )
+
+
 class NhsukBoundField(forms.BoundField):
     def as_field_group(self):
         from django.template.loader import render_to_string
@@ -132,3 +166,175 @@ class NhsukBoundField(forms.BoundField):
 class NhsukForm(forms.Form):
     bound_field_class = NhsukBoundField
     template_name = "nhsuk_forms/form.jinja"
+
+
+# --- Dates: the NHS.UK date input (three boxes) ---------------------------------
+
+MAX_PART_LENGTH = 4
+
+DateBound = dt.date | Callable[[], dt.date] | None
+
+
+def _resolve(bound: DateBound) -> dt.date | None:
+    return bound() if callable(bound) else bound
+
+
+def years_from_today(years: int) -> Callable[[], dt.date]:
+    def bound() -> dt.date:
+        today = clock.today()
+        try:
+            return today.replace(year=today.year + years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year + years, day=28)
+
+    return bound
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Three text boxes named ``<name>_day``, ``<name>_month`` and ``<name>_year``."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}, attrs
+        )
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def value_from_datadict(self, data, files, name):
+        return [data.get(f"{name}_{part}", "") for part in ("day", "month", "year")]
+
+    def value_omitted_from_data(self, data, files, name):
+        return all(f"{name}_{part}" not in data for part in ("day", "month", "year"))
+
+
+class DateBoundField(NhsukBoundField):
+    def date_parts(self) -> dict[str, str]:
+        value = self.value()
+        if isinstance(value, dt.date):
+            parts = [str(value.day), str(value.month), str(value.year)]
+        elif isinstance(value, list | tuple) and len(value) == 3:
+            # Shown back as typed, less any NUL characters.
+            parts = [str(p or "").replace("\x00", "") for p in value]
+        else:
+            parts = ["", "", ""]
+        return dict(zip(("day", "month", "year"), parts, strict=True))
+
+    def date_input_params(self, **overrides) -> dict:
+        """Parameters for the NHS.UK ``dateInput`` macro, errors included.
+
+        The first box takes the field's own id, so the error summary's link
+        (``#id_<name>``) puts the cursor in it.
+        """
+        base_id = self.auto_id or self.html_name
+        parts = self.date_parts()
+        has_error = bool(self.errors)
+        items = [
+            {
+                "id": base_id if part == "day" else f"{base_id}_{part}",
+                "name": f"{self.html_name}_{part}",
+                "label": label,
+                "value": parts[part],
+                "width": 4 if part == "year" else 2,
+                "classes": "nhsuk-input--error" if has_error else "",
+            }
+            for part, label in (("day", "Day"), ("month", "Month"), ("year", "Year"))
+        ]
+        legend = {"text": overrides.pop("label", None) or str(self.label)}
+        if overrides.pop("is_page_heading", False):
+            legend.update({"isPageHeading": True, "size": "l"})
+        else:
+            legend["size"] = "s"
+        params: dict = {
+            "id": f"{base_id}_date",
+            "fieldset": {"legend": legend},
+            "items": items,
+        }
+        hint = overrides.pop("hint") if "hint" in overrides else self.field.help_text
+        if hint:
+            params["hint"] = {"text": str(hint)}
+        if has_error:
+            params["errorMessage"] = {"text": " ".join(str(e) for e in self.errors)}
+        params.update(overrides)
+        return params
+
+
+class NhsukDateField(forms.Field):
+    """A date typed into three boxes, with the NHS.UK error messages.
+
+    ``name`` is how messages refer to the date ("Start date"); ``earliest`` and
+    ``latest`` bound it (a date, or a function returning one, for "today").
+    """
+
+    widget = DateInputWidget
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        earliest: DateBound = None,
+        latest: DateBound = None,
+        **kwargs,
+    ):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter the {name.lower()}")
+        super().__init__(**kwargs)
+        self.name = name
+        self.earliest = earliest
+        self.latest = latest
+
+    def get_bound_field(self, form, field_name):
+        return DateBoundField(form, self, field_name)
+
+    def to_python(self, value) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, list | tuple) or len(value) != 3:
+            return None
+        day, month, year = (str(p or "").strip() for p in value)
+        if not (day or month or year):
+            return None
+        named = zip(("day", "month", "year"), (day, month, year), strict=True)
+        missing = [label for label, part in named if not part]
+        if missing:
+            raise forms.ValidationError(
+                f"{self.name} must include a {' and a '.join(missing)}", code="incomplete"
+            )
+        parts = (day, month, year)
+        if any(len(p) > MAX_PART_LENGTH or not (p.isascii() and p.isdigit()) for p in parts):
+            raise forms.ValidationError(
+                f"{self.name} must be a real date, written in numbers, like 27 3 2024",
+                code="invalid",
+            )
+        if len(year) != 4:
+            raise forms.ValidationError(
+                f"{self.name} must include a year with 4 numbers, like 2024", code="invalid_year"
+            )
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise forms.ValidationError(
+                f"{self.name} must be a real date, like 27 3 2024", code="invalid"
+            ) from exc
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        earliest, latest = _resolve(self.earliest), _resolve(self.latest)
+        if earliest and value < earliest:
+            raise forms.ValidationError(
+                f"{self.name} must be on or after {uk_date(earliest)}", code="too_early"
+            )
+        if latest and value > latest:
+            raise forms.ValidationError(
+                f"{self.name} must be on or before {uk_date(latest)}", code="too_late"
+            )
+
+    def has_changed(self, initial, data) -> bool:
+        try:
+            return self.to_python(data) != initial
+        except forms.ValidationError:
+            return True

@@ -22,7 +22,7 @@ _DAMM = (
 )
 SERIAL_DIGITS = 6
 MAX_SERIAL = 10**SERIAL_DIGITS - 1
-PATTERN = re.compile(r"^M\d{7}$")
+PATTERN = re.compile(r"^M[0-9]{7}$")
 
 
 def damm_digit(digits: str) -> int:

@@ -24,9 +24,7 @@ def _employer_organisation_ids(user) -> set[int]:
 
     if not user.is_authenticated:
         return set()
-    return {
-        a.organisation_id for a in current_assignments(user=user) if a.role in EMPLOYER_ROLES
-    }
+    return {a.organisation_id for a in current_assignments(user=user) if a.role in EMPLOYER_ROLES}
 
 
 @rules.predicate
@@ -61,6 +59,13 @@ def is_employer_of(user, organisation) -> bool:
     return organisation is not None and organisation.pk in _employer_organisation_ids(user)
 
 
+@rules.predicate
+def has_own_record(user) -> bool:
+    from steward.register.selectors import own_registrant_id
+
+    return own_registrant_id(user=user) is not None
+
+
 rules.add_perm("register.view_full_record", is_registrar | is_own_record | employs_now)
 rules.add_perm("register.decide_applications", is_registrar)
 rules.add_perm("register.verify_qualifications", is_registrar)
@@ -69,3 +74,9 @@ rules.add_perm("register.merge_records", is_registrar)
 rules.add_perm("register.search_previous_names", is_registrar)
 rules.add_perm("register.edit_own_record", is_own_record)
 rules.add_perm("register.manage_roster", is_employer_of)
+# People who keep their own record: registrants, and anyone whose sign-in is
+# linked to a record.
+rules.add_perm("register.keep_own_record", is_registrant_role | has_own_record)
+# The /registrar/ pages are the registrar's own, even where view_full_record
+# would also let an employer see the same record elsewhere.
+rules.add_perm("register.use_registrar_pages", is_registrar)

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from steward.register import views_public
 
 app_name = "register"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.register_search, name="search"),
+    path("download.csv", views_public.register_download, name="download"),
+    path("<str:registration_number>/", views_public.register_entry, name="entry"),
+]

@@ -109,10 +109,28 @@ def axe_violations(page) -> list[str]:
                                             'wcag22aa', 'best-practice']}
         })"""
     )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
+    problems = []
+    for violation in result["violations"]:
+        nodes = [n for n in violation["nodes"] if not _design_system_radio_quirk(violation, n)]
+        if nodes:
+            targets = [n["target"] for n in nodes][:3]
+            problems.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} – {targets}"
+            )
+    return problems
+
+
+def _design_system_radio_quirk(violation: dict, node: dict) -> bool:
+    """NHS.UK frontend's own script sets aria-expanded on radios that reveal a
+    conditional question; axe rightly says radios do not support it. That one
+    attribute on those inputs is the design system's to fix, so it alone is let
+    through: anything else axe finds on the same input still fails."""
+    return (
+        violation["id"] == "aria-allowed-attr"
+        and 'class="nhsuk-radios__input"' in node["html"]
+        and "aria-expanded" in node.get("failureSummary", "")
+        and node["failureSummary"].count("aria-") == 1
+    )
 
 
 _last_code: dict[str, str] = {}
@@ -208,4 +226,59 @@ def test_auditor_browses_the_audit_trail(server, page):
     sign_in(page, server["base"], "auditor@demo.steward.example")
     page.get_by_role("link", name="Audit trail").first.click()
     expect(page.get_by_text("accounts.role.granted").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_search_the_register_and_open_an_entry(server, page):
+    page.goto(f"{server['base']}/")
+    page.get_by_role("link", name="Search the register").click()
+    page.get_by_label("Name or registration number").fill("okonkwo hughes")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Adebayo Okonkwo-Hughes")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Adebayo Okonkwo-Hughes").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Adebayo Okonkwo-Hughes")
+    expect(page.get_by_text("Leeds Teaching Hospitals NHS Trust").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [
+        ("chair@demo.steward.example", "/roster/"),
+        ("hr-lead@demo.steward.example", "/roster/add/"),
+        ("registrant@demo.steward.example", "/my-record/"),
+        ("registrar@demo.steward.example", "/registrar/"),
+        ("registrar@demo.steward.example", "/registrar/records/?q=okonkwo"),
+    ],
+)
+def test_signed_in_register_pages_have_no_accessibility_violations(server, page, email, path):
+    sign_in(page, server["base"], email)
+    response = page.goto(f"{server['base']}{path}")
+    assert response.status == 200
+    assert axe_violations(page) == []
+
+
+def test_employer_uploads_a_csv_with_one_bad_row_and_sees_the_report(server, page, tmp_path):
+    from steward.register.importing import HEADER_LINE
+
+    csv_file = tmp_path / "workforce.csv"
+    csv_file.write_text(
+        HEADER_LINE + "\r\n" + "E1001,RR8,,Grace,Adeyemi-Walker,,,1980-05-01,grace@nhs.example,"
+        "Director of Nursing,executive_director,2025-04-01,,N\r\n"
+        + "E1002,RR8,,Tariq,Hussain,,,1975-02-03,tariq@nhs.example,"
+        "Director of Finance,executive_director,2025-04-01,2024-01-01,N\r\n",
+        encoding="utf-8",
+    )
+    sign_in(page, server["base"], "hr-lead@demo.steward.example")
+    page.goto(f"{server['base']}/register/import/")
+    expect(page.get_by_role("heading", name="Upload workforce records")).to_be_visible()
+    assert axe_violations(page) == []
+    # NHS.UK frontend turns the file input into a drop zone; set the input itself.
+    page.locator("input[type=file]").set_input_files(str(csv_file))
+    page.get_by_label("Import the file only if every row is correct").check()
+    page.get_by_role("button", name="Upload and check the file").click()
+    report = page.get_by_role("table").filter(has_text="end_date")
+    expect(report).to_be_visible()
+    expect(report).to_contain_text("3")  # the bad row's line in the file
     assert axe_violations(page) == []

@@ -8,7 +8,7 @@ from steward.audit.models import AuditEvent
 from steward.audit.verification import verify
 from steward.core.demo import demo_load
 from steward.organisations.models import Organisation
-from steward.register.models import CareerRole, PreviousName, Registrant, RegisterStatus
+from steward.register.models import CareerRole, PreviousName, RegisterStatus, Registrant
 
 pytestmark = pytest.mark.django_db
 
