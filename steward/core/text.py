@@ -21,7 +21,9 @@ _LETTERS = str.maketrans(
 
 def search_text(value: str | None) -> str:
     """Lower case, accents stripped, apostrophes removed, other punctuation as spaces."""
-    folded = (value or "").casefold().translate(_LETTERS)
+    # Decompose before and after folding: compatibility forms (like 𝕊) only
+    # become plain letters when decomposed, and folding can add accents (İ → i̇).
+    folded = unicodedata.normalize("NFKD", value or "").casefold().translate(_LETTERS)
     decomposed = unicodedata.normalize("NFKD", folded)
     without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", without_accents)).split())
