@@ -8,9 +8,7 @@ from hypothesis import strategies as st
 
 from steward.core.text import search_text
 
-names = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80
-)
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
 
 @given(names)
