@@ -31,6 +31,27 @@ def _text(
     )
 
 
+def _email_field() -> forms.EmailField:
+    return forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter an email address in the right format, like name@example.com",
+            "required": "Enter your email address",
+        },
+    )
+
+
+def _phone_field() -> forms.CharField:
+    return _text(
+        "Phone number (optional)",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
 class ApplicationForm(NhsukForm):
     legal_forenames = _text(
         "Legal forename or forenames",
@@ -66,21 +87,8 @@ class ApplicationForm(NhsukForm):
         latest=clock.today,
         help_text="For example, 15 3 1984",
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "invalid": "Enter an email address in the right format, like name@example.com",
-            "required": "Enter your email address",
-        },
-    )
-    phone = _text(
-        "Phone number (optional)",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    email = _email_field()
+    phone = _phone_field()
 
     def as_session(self) -> dict:
         data = dict(self.cleaned_data)
@@ -98,21 +106,8 @@ class ApplicationForm(NhsukForm):
 
 
 class ContactDetailsForm(NhsukForm):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "invalid": "Enter an email address in the right format, like name@example.com",
-            "required": "Enter your email address",
-        },
-    )
-    phone = _text(
-        "Phone number (optional)",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    email = _email_field()
+    phone = _phone_field()
     address = forms.CharField(
         label="Postal address (optional)",
         required=False,
