@@ -13,17 +13,8 @@ from steward.accounts.forms import PeopleSearchForm, RoleGrantForm, RoleRevokeFo
 from steward.accounts.models import RoleAssignment
 from steward.accounts.roles import ROLES, ROLES_BY_SLUG, SCOPE_DESCRIPTIONS, Group
 from steward.audit.services import audit_record_view
+from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for e in error.messages:
-            form.add_error(None, e)
 
 
 @require_GET
@@ -85,7 +76,7 @@ def person_detail(request, pk):
                 reason=data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{ROLES_BY_SLUG[data['role']].name} role given to {person}.")
             return redirect("person", pk=person.pk)
@@ -114,7 +105,7 @@ def role_revoke(request, pk, assignment_pk):
                 assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{assignment} role taken away from {assignment.user}.")
             return redirect("person", pk=pk)

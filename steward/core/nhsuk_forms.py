@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from steward.core import clock
 from steward.core.formatting import uk_date
@@ -154,6 +155,38 @@ def text_field(
         },
         **kwargs,
     )
+
+
+def filter_field(
+    label: str, *, name: str, max_length: int, too_long: str | None = None, **kwargs
+) -> forms.CharField:
+    """An optional search or filter box read from a query string.
+
+    ``name`` is how messages refer to it ("Search", "Region"); ``too_long`` is
+    the message for an over-long value (for a value that should come from a
+    list, say how to choose one)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        error_messages={
+            "max_length": too_long or f"{name} must be {max_length:,} characters or fewer",
+            "null_characters_not_allowed": f"{name} must not include a null character",
+        },
+        **kwargs,
+    )
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: against the field it names
+    when the form has that field, otherwise in the error summary."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 class NhsukBoundField(forms.BoundField):

@@ -2,11 +2,11 @@
 
 from django import forms
 
+from steward.core.nhsuk_forms import filter_field
 from steward.organisations.models import Region
 from steward.organisations.selectors import InvalidFilter, org_type_resolve, region_resolve
 
 MAX_QUERY_LENGTH = 200
-NO_NUL = "must not include a null character"
 
 
 class OrganisationSearchForm(forms.Form):
@@ -17,32 +17,15 @@ class OrganisationSearchForm(forms.Form):
     :func:`steward.organisations.selectors.organisation_search`.
     """
 
-    q = forms.CharField(
-        label="Name or ODS code",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        error_messages={
-            "max_length": f"Search must be {MAX_QUERY_LENGTH} characters or fewer",
-            "null_characters_not_allowed": f"Search {NO_NUL}",
-        },
+    q = filter_field("Name or ODS code", name="Search", max_length=MAX_QUERY_LENGTH)
+    region = filter_field(
+        "Region", name="Region", max_length=100, too_long="Choose a region from the list"
     )
-    region = forms.CharField(
-        label="Region",
-        required=False,
-        max_length=100,
-        error_messages={
-            "max_length": "Choose a region from the list",
-            "null_characters_not_allowed": f"Region {NO_NUL}",
-        },
-    )
-    type = forms.CharField(
-        label="Type of organisation",
-        required=False,
+    type = filter_field(
+        "Type of organisation",
+        name="Type",
         max_length=50,
-        error_messages={
-            "max_length": "Choose a type of organisation from the list",
-            "null_characters_not_allowed": f"Type {NO_NUL}",
-        },
+        too_long="Choose a type of organisation from the list",
     )
     page = forms.CharField(
         label="Page",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from steward.core.nhsuk_forms import filter_field
 from steward.organisations.models import Organisation, Region
 from steward.organisations.selectors import (
     ODS_CODE_SHAPE,
@@ -14,7 +15,6 @@ from steward.register.models import RegisterStatus
 from steward.register.public import MAX_PAGE
 
 MAX_QUERY_LENGTH = 200
-NO_NUL = "must not include a null character"
 PAGE_MESSAGE = "Page must be a whole number, like 2"
 
 
@@ -45,42 +45,21 @@ class RegisterSearchForm(forms.Form):
     from 1 to :data:`MAX_PAGE`.
     """
 
-    q = forms.CharField(
-        label="Name or registration number",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        strip=True,
-        error_messages={
-            "max_length": f"Search must be {MAX_QUERY_LENGTH} characters or fewer",
-            "null_characters_not_allowed": f"Search {NO_NUL}",
-        },
-    )
-    organisation = forms.CharField(
-        label="Organisation",
-        required=False,
+    q = filter_field("Name or registration number", name="Search", max_length=MAX_QUERY_LENGTH)
+    organisation = filter_field(
+        "Organisation",
+        name="Organisation",
         max_length=20,
-        error_messages={
-            "max_length": "Enter an organisation's ODS code, like RR8",
-            "null_characters_not_allowed": f"Organisation {NO_NUL}",
-        },
+        too_long="Enter an organisation's ODS code, like RR8",
     )
-    region = forms.CharField(
-        label="Region",
-        required=False,
-        max_length=100,
-        error_messages={
-            "max_length": "Choose a region from the list",
-            "null_characters_not_allowed": f"Region {NO_NUL}",
-        },
+    region = filter_field(
+        "Region", name="Region", max_length=100, too_long="Choose a region from the list"
     )
-    status = forms.CharField(
-        label="Register status",
-        required=False,
+    status = filter_field(
+        "Register status",
+        name="Status",
         max_length=50,
-        error_messages={
-            "max_length": "Choose a register status from the list",
-            "null_characters_not_allowed": f"Status {NO_NUL}",
-        },
+        too_long="Choose a register status from the list",
     )
     page = forms.CharField(
         label="Page",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.audit.services import audit_record_view
+from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
 from steward.register import selectors, services
 from steward.register.applications import (
@@ -45,16 +46,6 @@ from steward.register.models import (
 
 PAGE_SIZE = 50
 DRAFT_KEY = "register_application_draft"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for e in error.messages:
-            form.add_error(None, e)
 
 
 def _own_record_or_none(request, **_kwargs):
@@ -124,7 +115,7 @@ def my_contact(request):
                 reason="Updated their own contact details",
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your contact details were saved.")
             return redirect("register_manage:my_record")
@@ -150,7 +141,7 @@ def my_qualification_add(request):
                 registrant=registrant, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -181,7 +172,7 @@ def my_apply(request):
         try:
             application_validate(**form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             request.session[DRAFT_KEY] = form.as_session()
             return redirect("register_manage:my_apply_check")
@@ -275,7 +266,7 @@ def application_detail(request, pk):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if decided.registrant:
                     messages.success(
@@ -339,7 +330,7 @@ def qualification_detail(request, pk):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, f"{decided.title}: {decided.get_status_display().lower()}."
@@ -416,7 +407,7 @@ def record_detail(request, registration_number):
                     actor=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 registrant.refresh_from_db()
                 messages.success(
@@ -516,7 +507,7 @@ def record_merge_confirm(request, registration_number):
                 survivor_version=form.cleaned_data["survivor_version"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

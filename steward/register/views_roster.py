@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.audit.services import audit_record_view
 from steward.core.formatting import uk_date
+from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
 from steward.organisations.presenters import pagination
 from steward.register import roster
@@ -30,16 +31,6 @@ PAST_PAGE_SIZE = 50
 
 def roster_url(organisation, name: str = "roster:list") -> str:
     return f"{reverse(name)}?{urlencode({'organisation': organisation.ods_code})}"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-    else:
-        for e in error.messages:
-            form.add_error(None, e)
 
 
 def employer_organisation_required(view):
@@ -132,7 +123,7 @@ def member_add(request, organisation):
                 employee_number=data["employee_number"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -169,7 +160,7 @@ def role_end(request, pk):
                 **form.changes(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
