@@ -11,9 +11,12 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from steward.accounts.api import router as accounts_router
 from steward.audit.api import router as audit_router
+from steward.fitness.api import router as fitness_router
 from steward.organisations.api import router as organisations_router
+from steward.references.api import router as references_router
 from steward.register.api_import import router as register_import_router
 from steward.register.api_public import router as register_router
+from steward.standards.api import router as standards_router
 
 api = NinjaAPI(
     title="Steward API",
@@ -33,6 +36,9 @@ api.add_router("/", accounts_router)
 api.add_router("/", audit_router)
 api.add_router("/", register_router)
 api.add_router("/", register_import_router)
+api.add_router("/", standards_router)
+api.add_router("/", fitness_router)
+api.add_router("/", references_router)
 
 
 @api.exception_handler(Http404)

@@ -3,6 +3,7 @@
 import pytest
 
 from steward.accounts.models import RoleAssignment, User
+from steward.core.tests.browser import browser, page, server  # noqa: F401 - shared fixtures
 from steward.organisations.models import Organisation, OrganisationType, Region
 
 
@@ -85,3 +86,12 @@ def role_user(make_user, organisation, region):
         )
 
     return make
+
+
+@pytest.fixture
+def travel():
+    """Move Steward's clock: ``travel(date_or_datetime)``; put back after the test."""
+    from steward.core import clock
+
+    yield clock.travel_to
+    clock.travel_back()

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "steward.accounts",
     "steward.organisations",
     "steward.register",
+    "steward.notifications",
+    "steward.standards",
+    "steward.fitness",
+    "steward.references",
 ]
 
 MIDDLEWARE = [
@@ -267,8 +271,18 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Steward <no-reply@steward.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in emails point.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# --- Fit and proper person test ---------------------------------------------
+# The annual return for year N is due on this day (MM-DD) of year N + 1.
+FITNESS_RETURN_DEADLINE = os.environ.get("FITNESS_RETURN_DEADLINE", "06-30")
+# Chairs are reminded this many days before the deadline (and once it has passed).
+FITNESS_REMINDER_DAYS = tuple(
+    int(days) for days in os.environ.get("FITNESS_REMINDER_DAYS", "28,14,7,1").split(",")
+)
 
 # --- Background work --------------------------------------------------------
 Q_CLUSTER = {

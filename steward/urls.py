@@ -19,6 +19,10 @@ urlpatterns = [
     path("register/", include("steward.register.urls_public")),
     path("", include("steward.register.urls_manage")),
     path("roster/", include("steward.register.urls_roster")),
+    path("notifications/", include("steward.notifications.urls")),
+    path("standards/", include("steward.standards.urls")),
+    path("fitness/", include("steward.fitness.urls")),
+    path("", include("steward.references.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

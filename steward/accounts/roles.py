@@ -47,6 +47,14 @@ AUDIT_TRAIL = Task("Browse and filter the audit trail", "audit:list", "Audit tra
 MANAGE_PEOPLE = Task("Manage people and their roles", "people", "People")
 ORGANISATION_PEOPLE = Task("See who holds Steward roles at your organisation", "people", "People")
 ROSTER = Task("Keep the board and senior manager roster", "roster:list", "Roster")
+FITNESS = Task(
+    "Run the annual fit and proper person test", "fitness:organisation_start", "Fit and proper"
+)
+APPOINTMENTS = Task(
+    "Propose board appointments and see their vetting", "references:appointments", "Appointments"
+)
+REFERENCES = Task("Request and give board member references", "references:requests", "References")
+READ_STANDARDS = Task("Read the code of conduct and the standards", "standards:current")
 
 ROLES: tuple[RoleInfo, ...] = (
     RoleInfo(
@@ -63,6 +71,13 @@ ROLES: tuple[RoleInfo, ...] = (
         ),
         (
             Task("See and update your register record", "register_manage:my_record", "My record"),
+            Task(
+                "Complete your fit and proper self-assessment and attestation",
+                "fitness:mine",
+                "Fit and proper",
+            ),
+            Task("See the references given about you", "references:mine"),
+            READ_STANDARDS,
             FIND_ORGANISATIONS,
         ),
     ),
@@ -77,7 +92,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Submit the organisation's annual fit and proper return to the regional director.",
             "Approve board appointments once references and vetting are complete.",
         ),
-        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, FITNESS, APPOINTMENTS, REFERENCES, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "chief_executive",
@@ -89,7 +104,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Keep the board and senior manager roster accurate.",
             "Refer concerns about managers and receive alerts about restrictions.",
         ),
-        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, FITNESS, APPOINTMENTS, REFERENCES, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "senior_independent_director",
@@ -98,7 +113,7 @@ ROLES: tuple[RoleInfo, ...] = (
         Scope.ORGANISATION,
         "The non-executive director who acts as a check on the chair.",
         ("Conclude the chair's own annual fit and proper person test.",),
-        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, FITNESS, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "hr_lead",
@@ -112,7 +127,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Run the checks of the fit and proper person test.",
             "Upload workforce records in bulk.",
         ),
-        (ROSTER, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (ROSTER, FITNESS, APPOINTMENTS, REFERENCES, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
     ),
     RoleInfo(
         "regional_director",
@@ -125,7 +140,14 @@ ROLES: tuple[RoleInfo, ...] = (
             "See organisation risk and board experience across the region.",
             "Sign off ad hoc data requests.",
         ),
-        (FIND_ORGANISATIONS,),
+        (
+            Task(
+                "Review the region's annual fit and proper returns",
+                "fitness:region_start",
+                "FPPT returns",
+            ),
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(
@@ -139,7 +161,15 @@ ROLES: tuple[RoleInfo, ...] = (
             "Message people who raised concerns, including anonymous reporters.",
             "Investigate fitness-to-practise cases.",
         ),
-        (FIND_ORGANISATIONS,),
+        (
+            Task(
+                "See directors found not fit and proper, referred by their employers",
+                "fitness:referrals",
+                "FPPT referrals",
+            ),
+            READ_STANDARDS,
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(
@@ -167,6 +197,10 @@ ROLES: tuple[RoleInfo, ...] = (
             "Merge duplicate records.",
         ),
         (
+            Task(
+                "See directors found not fit and proper, referred by their employers",
+                "fitness:referrals",
+            ),
             Task("See what waits for the registrar", "register_manage:registrar_home", "Registrar"),
             Task("Decide applications to join the register", "register_manage:applications"),
             Task("Verify qualifications", "register_manage:qualifications"),
@@ -226,8 +260,15 @@ ROLES: tuple[RoleInfo, ...] = (
         (
             "Give people roles and take them away, with reasons.",
             "Look after the service's settings and reference data.",
+            "Edit and publish the standards.",
+            "Open each year's fit and proper person assessments.",
         ),
-        (MANAGE_PEOPLE, FIND_ORGANISATIONS),
+        (
+            MANAGE_PEOPLE,
+            Task("Edit and publish the standards", "standards:manage", "Edit standards"),
+            Task("Open the year's fit and proper assessments", "fitness:open_year"),
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(

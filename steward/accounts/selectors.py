@@ -36,6 +36,7 @@ def navigation_for(*, user, path: str) -> list[dict]:
         items.append(("Home", reverse("home")))
     items.append(("Register", reverse("register:search")))
     items.append(("Organisations", reverse("organisations:list")))
+    items.append(("Standards", reverse("standards:current")))
     for info in role_infos_held(user=user):
         for task in info.tasks:
             if task.nav_label and task.url_name:

@@ -5,6 +5,7 @@ from django.conf import settings
 
 def layout(request):
     from steward.accounts.selectors import navigation_for
+    from steward.notifications.selectors import unread_count
 
     return {
         "service_name": "Steward",
@@ -12,4 +13,5 @@ def layout(request):
         "cspNonce": str(request.csp_nonce) if hasattr(request, "csp_nonce") else "",
         "navigation_items": navigation_for(user=request.user, path=request.path),
         "debug": settings.DEBUG,
+        "unread_notifications": unread_count(user=request.user) if hasattr(request, "user") else 0,
     }

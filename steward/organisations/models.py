@@ -29,6 +29,15 @@ class OrganisationType(models.TextChoices):
     NATIONAL_BODY = "national_body", "National body"
 
 
+class RiskLevel(models.TextChoices):
+    """A simple stored risk level until the oversight capability's risk profile exists."""
+
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
 class OrganisationQuerySet(models.QuerySet):
     def open_on(self, date):
         return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=date)).filter(
@@ -61,6 +70,9 @@ class Organisation(models.Model):
     )
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    risk_level = models.CharField(
+        max_length=20, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED
+    )
     # Lower-case, accent- and punctuation-free name for search; kept in step by
     # the services that write organisations.
     search_name = models.CharField(max_length=200, db_index=True, editable=False)

@@ -7,15 +7,12 @@ anonymous visitors are sent to sign in (pages) or get 401 (API).
 import datetime as dt
 
 import pytest
-from django.urls import reverse
 
-from steward.accounts.roles import EMPLOYER_ROLES, ROLES
+from steward.accounts.roles import EMPLOYER_ROLES
+from steward.core.tests.matrix import ALL_ROLES, EVERYONE, SIGNED_IN, check_matrix
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = "everyone"
-SIGNED_IN = "signed in"
-ALL_ROLES = [r.slug for r in ROLES]
 
 # (url name or path, kwargs builder, who may see it, kind)
 MATRIX = [
@@ -66,15 +63,8 @@ MATRIX = [
     ("roster:person", lambda ctx: {"registration_number": ctx["number"]}, EMPLOYER_ROLES, "page"),
     ("audit:detail", lambda ctx: {"seq": ctx["event"].seq}, {"auditor"}, "page"),
     ("audit:verify", None, {"auditor"}, "page"),
+    ("notifications:list", None, SIGNED_IN, "page"),
 ]
-
-
-def _url(name, kwargs_builder, ctx):
-    if callable(name):
-        return name(ctx)
-    if name.startswith("/"):
-        return name
-    return reverse(name, kwargs=kwargs_builder(ctx) if kwargs_builder else None)
 
 
 @pytest.fixture
@@ -118,25 +108,4 @@ def test_every_url_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True  # enrolment is tested on its own
     if role:
         client.force_login(role_user(role))
-    failures = []
-    for name, kwargs_builder, allowed, kind in MATRIX:
-        url = _url(name, kwargs_builder, ctx)
-        response = client.get(url)
-        may = (
-            allowed == EVERYONE
-            or (allowed == SIGNED_IN and role is not None)
-            or (isinstance(allowed, set | frozenset) and role in allowed)
-        )
-        if kind == "login-page" and role is not None:
-            expected = {200, 302}  # signed-in people are sent on to their home page
-        elif may:
-            expected = {200, 302} if kind == "page-or-redirect" else {200}
-        elif role is None:
-            expected = {401} if kind == "api" else {302}
-        else:
-            expected = {403}
-        if response.status_code not in expected:
-            failures.append(f"{url}: {response.status_code}, expected {sorted(expected)}")
-        if response.status_code == 302 and role is None and kind.startswith("page"):
-            assert response["Location"].startswith(reverse("account_login")), url
-    assert not failures, f"role {role}: " + "; ".join(failures)
+    check_matrix(client, role, MATRIX, ctx)
