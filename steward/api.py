@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from steward.accounts.api import router as accounts_router
 from steward.audit.api import router as audit_router
 from steward.fitness.api import router as fitness_router
+from steward.fitness.api_returns import router as fitness_returns_router
 from steward.organisations.api import router as organisations_router
 from steward.references.api import router as references_router
 from steward.register.api_import import router as register_import_router
@@ -38,6 +39,7 @@ api.add_router("/", register_router)
 api.add_router("/", register_import_router)
 api.add_router("/", standards_router)
 api.add_router("/", fitness_router)
+api.add_router("/", fitness_returns_router)
 api.add_router("/", references_router)
 
 

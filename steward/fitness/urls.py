@@ -1,16 +1,4 @@
-from django.http import HttpResponse
-from django.urls import path
-
-
-def _todo(request, **kwargs):  # replaced by the real views
-    return HttpResponse("")
-
+from steward.fitness import urls_assessments, urls_returns
 
 app_name = "fitness"
-urlpatterns = [
-    path("", _todo, name="organisation_start"),
-    path("mine/", _todo, name="mine"),
-    path("region/", _todo, name="region_start"),
-    path("referrals/", _todo, name="referrals"),
-    path("open-year/", _todo, name="open_year"),
-]
+urlpatterns = urls_assessments.urlpatterns + urls_returns.urlpatterns

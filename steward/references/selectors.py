@@ -30,3 +30,9 @@ def reference_disclosures(*, registrant) -> list[dict]:
                     }
                 )
     return found
+
+
+def overrides_in_region(*, region, year: int) -> list:
+    """Appointments in the region whose start was recorded in ``year`` before every
+    reference was received (the chair's reason to proceed), newest first."""
+    raise NotImplementedError
