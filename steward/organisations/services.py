@@ -667,3 +667,29 @@ def succession_record(
             },
         )
     return succession
+
+
+def organisation_risk_set(*, organisation: Organisation, risk_level: str, actor, reason: str):
+    """Record an organisation's risk level (used by appointment vetting until the
+    oversight capability's risk profile replaces it)."""
+    from steward.organisations.models import RiskLevel
+
+    if risk_level not in RiskLevel.values:
+        choices = ", ".join(RiskLevel.values)
+        raise ValidationError({"risk_level": f"Choose a risk level: one of {choices}."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Enter why the risk level is changing."})
+    previous = organisation.risk_level
+    if previous == risk_level:
+        return organisation
+    with transaction.atomic():
+        Organisation.objects.filter(pk=organisation.pk).update(risk_level=risk_level)
+        organisation.risk_level = risk_level
+        audit_record(
+            actor=actor,
+            action="organisations.risk_level.set",
+            reason=reason.strip(),
+            subject=organisation,
+            payload={"ods_code": organisation.ods_code, "from": previous, "to": risk_level},
+        )
+    return organisation

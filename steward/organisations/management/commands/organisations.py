@@ -1,4 +1,8 @@
-"""``steward organisations load``: load the NHS organisation reference data."""
+"""``steward organisations load``: load the NHS organisation reference data.
+
+``steward organisations set-risk ODS LEVEL --reason …``: record an organisation's
+risk level (low, medium, high or not_assessed).
+"""
 
 from pathlib import Path
 
@@ -10,6 +14,7 @@ from rich.table import Table
 from steward.organisations.services import (
     DATA_DIR,
     ReferenceDataError,
+    organisation_risk_set,
     organisations_load_reference_data,
 )
 
@@ -40,9 +45,40 @@ class Command(BaseCommand):
             help="Why the data is being loaded, for the audit trail.",
         )
 
+        risk = subcommands.add_parser(
+            "set-risk", help="Record an organisation's risk level, with a reason."
+        )
+        risk.add_argument("ods_code")
+        risk.add_argument("risk_level", choices=["not_assessed", "low", "medium", "high"])
+        risk.add_argument("--reason", required=True, help="Why, for the audit trail.")
+
     def handle(self, *args, subcommand, **options):
         if subcommand == "load":
             self.load(data_dir=options["data_dir"], reason=options["reason"])
+        elif subcommand == "set-risk":
+            self.set_risk(options["ods_code"], options["risk_level"], options["reason"])
+
+    def set_risk(self, ods_code: str, risk_level: str, reason: str) -> None:
+        from django.core.exceptions import ValidationError
+
+        from steward.organisations.models import Organisation
+
+        organisation = Organisation.objects.filter(ods_code__iexact=ods_code.strip()).first()
+        if organisation is None:
+            raise CommandError(f"No organisation has the ODS code {ods_code}.")
+        try:
+            organisation_risk_set(
+                organisation=organisation,
+                risk_level=risk_level,
+                actor="steward organisations set-risk",
+                reason=reason,
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(
+            f"{organisation.name} ({organisation.ods_code}): risk level "
+            f"{organisation.get_risk_level_display().lower()}."
+        )
 
     def load(self, *, data_dir: Path, reason: str) -> None:
         console = Console(file=self.stdout, width=100)
