@@ -127,7 +127,22 @@ def demo_load() -> list[DemoSignIn]:
                 label = f"{label} ({person.panel_category})"
             sign_ins.append(DemoSignIn(label, where, email, DEMO_PASSWORD, secret))
     _register_demo_load()
+    _capabilities_demo_load()
     return sign_ins
+
+
+def _capabilities_demo_load() -> None:
+    """Standards, references and appointments, then a year and a half of the fit and
+    proper person test and its annual returns (in that order: each builds on the last)."""
+    from steward.fitness.demo import fitness_demo_load
+    from steward.fitness.demo_returns import fitness_returns_demo_load
+    from steward.references.demo import references_demo_load
+    from steward.standards.demo import standards_demo_load
+
+    standards_demo_load(actor=ACTOR)
+    references_demo_load(actor=ACTOR)
+    fitness_demo_load(actor=ACTOR)
+    fitness_returns_demo_load(actor=ACTOR)
 
 
 # Demo people who also have a register record of their own: role → (ODS, category, title).

@@ -150,6 +150,13 @@ class ReferenceRequest(models.Model):
                 | (Q(kind="leaving") & Q(career_role__isnull=False)),
                 name="request_has_its_reason",
             ),
+            # A board role that ends is owed one leaving reference, however often it
+            # is ended or corrected.
+            models.UniqueConstraint(
+                fields=["career_role"],
+                condition=Q(kind="leaving"),
+                name="one_leaving_request_per_role",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,6 +240,7 @@ class BoardMemberReference(models.Model):
 
     class Meta:
         ordering = ["-completed_at", "-pk"]
+        indexes = [models.Index(fields=["retain_until"], name="reference_retain_until")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(disciplinary_findings="no") | ~Q(disciplinary_findings_details=""))

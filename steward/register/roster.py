@@ -50,6 +50,9 @@ ROSTER_COLUMNS = (
 ADDED_REASON = "Added to the board and senior manager roster by the employer"
 ENDED_REASON = "Role ended on the board and senior manager roster by the employer"
 MAX_MERGE_HOPS = 10
+# A board role added to the roster that started this recently is a new appointment,
+# assessed on appointment; older roles are covered by the annual assessment.
+NEW_APPOINTMENT_WINDOW = dt.timedelta(days=92)
 
 
 def _current(today: dt.date) -> Q:
@@ -256,6 +259,12 @@ def roster_member_add(
                 employee_number=employee_number,
                 actor=actor,
             )
+        if start_date >= clock.today() - NEW_APPOINTMENT_WINDOW:
+            # A new board appointment is assessed on appointment (the fitness app
+            # ignores roles that are not board roles).
+            from steward.fitness.services import assessment_open_for_appointment
+
+            assessment_open_for_appointment(career_role=role, actor=actor)
     return role
 
 
@@ -273,16 +282,22 @@ def roster_role_end(
     else changed it since the form was opened."""
     if not (reason_for_leaving or "").strip():
         raise ValidationError({"reason_for_leaving": "Enter the reason they left the role"})
-    return services.career_role_update(
-        role=role,
-        expected_version=expected_version,
-        changes={
-            "end_date": end_date,
-            "reason_for_leaving": reason_for_leaving.strip(),
-            "settlement_agreement": settlement_agreement,
-            "settlement_confidentiality_terms": settlement_agreement
-            and settlement_confidentiality_terms,
-        },
-        actor=actor,
-        reason=ENDED_REASON,
-    )
+    from steward.references.services import leaving_reference_request
+
+    with transaction.atomic():
+        updated = services.career_role_update(
+            role=role,
+            expected_version=expected_version,
+            changes={
+                "end_date": end_date,
+                "reason_for_leaving": reason_for_leaving.strip(),
+                "settlement_agreement": settlement_agreement,
+                "settlement_confidentiality_terms": settlement_agreement
+                and settlement_confidentiality_terms,
+            },
+            actor=actor,
+            reason=ENDED_REASON,
+        )
+        # A board member who leaves is given a reference, requested or not.
+        leaving_reference_request(career_role=updated, actor=actor)
+    return updated

@@ -28,6 +28,7 @@ FULL_RECORD_RESTRICTED_FIELDS = [
     "address",
     "date_of_birth",
     "email",
+    "fitness_outcomes",
     "phone",
     "previous_names",
     "reason_for_leaving",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from steward.audit.services import audit_record_view
 from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
+from steward.fitness.selectors import fitness_outcomes_for
 from steward.register import selectors, services
 from steward.register.applications import (
     application_decide,
@@ -79,6 +80,7 @@ def my_record(request):
         {
             "registrant": registrant,
             "application": application,
+            "fitness_outcomes": fitness_outcomes_for(registrant=registrant) if registrant else [],
             "can_apply": registrant is None
             and (application is None or application.status == ApplicationStatus.REFUSED),
         },
@@ -428,6 +430,7 @@ def record_detail(request, registration_number):
         {
             "registrant": registrant,
             "form": form,
+            "fitness_outcomes": fitness_outcomes_for(registrant=registrant),
             "can_merge": request.user.has_perm("register.merge_records", registrant),
         },
         status=400 if form is not None and form.errors else 200,

@@ -72,6 +72,8 @@ class Standard(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
+    # Optimistic locking: a save over someone else's newer change is refused.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["version", "position", "ref"]
@@ -95,6 +97,8 @@ class CompetencyDomain(models.Model):
     # "What good looks like": one statement per line.
     what_good_looks_like = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Optimistic locking: a save over someone else's newer change is refused.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["version", "position", "ref"]
@@ -121,6 +125,8 @@ class NeverEvent(models.Model):
     description = models.TextField(blank=True)
     standards = models.ManyToManyField(Standard, related_name="never_events")
     position = models.PositiveSmallIntegerField(default=0)
+    # Optimistic locking: a save over someone else's newer change is refused.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["version", "position", "ref"]
@@ -166,6 +172,8 @@ class SanctionsGuidance(models.Model):
     # One factor per line.
     aggravating_factors = models.TextField(blank=True)
     mitigating_factors = models.TextField(blank=True)
+    # Optimistic locking: a save over someone else's newer change is refused.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
