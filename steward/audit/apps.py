@@ -1,42 +1,19 @@
 import datetime as dt
 
 from django.apps import AppConfig
-from django.db import DEFAULT_DB_ALIAS
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
+
+from steward.core.schedules import daily_schedule
 
 DAILY_CHECKPOINT_SCHEDULE = "audit daily checkpoint"
 DAILY_CHECKPOINT_FUNC = "steward.audit.tasks.daily_checkpoint"
 
 
-def ensure_daily_checkpoint_schedule(sender, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
-    """Make sure the worker signs a checkpoint every night.
-
-    Runs after every ``migrate``, so a fresh database and an upgraded one both
-    get the schedule; an existing schedule keeps its next run time.
-    """
-    from django.utils import timezone
-
-    if apps is None:
-        return
-    try:
-        schedule_model = apps.get_model("django_q", "Schedule")
-    except LookupError:  # django_q not migrated yet (a partial migrate)
-        return
-    london_now = timezone.localtime()
-    first_run = (london_now + dt.timedelta(days=1)).replace(
-        hour=0, minute=15, second=0, microsecond=0
-    )
-    schedule_model.objects.using(using).update_or_create(
-        name=DAILY_CHECKPOINT_SCHEDULE,
-        defaults={"func": DAILY_CHECKPOINT_FUNC, "schedule_type": "D", "repeats": -1},
-        create_defaults={
-            "func": DAILY_CHECKPOINT_FUNC,
-            "schedule_type": "D",
-            "repeats": -1,
-            "next_run": first_run,
-        },
-    )
+# The worker signs a checkpoint of the audit trail every night.
+ensure_daily_checkpoint_schedule = daily_schedule(
+    name=DAILY_CHECKPOINT_SCHEDULE, func=DAILY_CHECKPOINT_FUNC, at=dt.time(0, 15)
+)
 
 
 class AuditConfig(AppConfig):
