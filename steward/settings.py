@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "steward.standards",
     "steward.fitness",
     "steward.references",
+    "steward.concerns",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +304,17 @@ if not AUDIT_SIGNING_KEY and not (DEBUG or TESTING):
     raise ImproperlyConfigured("AUDIT_SIGNING_KEY is not set (64 hex characters).")
 # Public keys (hex) of retired signing keys, so their checkpoints still verify.
 AUDIT_PREVIOUS_VERIFY_KEYS = env_list("AUDIT_PREVIOUS_VERIFY_KEYS")
+
+# --- Concerns -----------------------------------------------------------------
+# The regulator's concerns key (32 bytes as 64 hex characters): report content,
+# messages, files and reporters' identities are sealed to its public half. Local
+# use derives one from SECRET_KEY.
+CONCERNS_PRIVATE_KEY = os.environ.get("CONCERNS_PRIVATE_KEY", "")
+if not CONCERNS_PRIVATE_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("CONCERNS_PRIVATE_KEY is not set (64 hex characters).")
+# Argon2id cost of hashing a receipt code (every code presented is hashed once).
+RECEIPT_ARGON2_TIME_COST = int(os.environ.get("RECEIPT_ARGON2_TIME_COST", 3))
+RECEIPT_ARGON2_MEMORY_KIB = int(os.environ.get("RECEIPT_ARGON2_MEMORY_KIB", 65536))
 
 # --- Public register ----------------------------------------------------------
 # Requests per client to the public register's pages and API, e.g. "120/m",

@@ -279,21 +279,19 @@ def standard_change(request, pk: int):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required(MANAGE)
-def standard_remove(request, pk: int):
-    standard = _item_or_404(Standard, pk)
-    heading = f"Remove {standard.ref} from the draft?"
-    if standard.version.is_published:
-        return _refused(request, standard, heading=heading)
+def _remove_page(request, item, *, noun: str, remove, warning: str):
+    """Confirm and remove one item (a standard or a never event) from the draft."""
+    heading = f"Remove {item.ref} from the draft?"
+    if item.version.is_published:
+        return _refused(request, item, heading=heading)
     form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.standard_remove(standard=standard, actor=request.user, reason=EDIT_REASON)
+            remove(item)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{standard.ref} removed from the draft.")
+            messages.success(request, f"{item.ref} removed from the draft.")
             return redirect("standards:draft")
     return render(
         request,
@@ -301,11 +299,25 @@ def standard_remove(request, pk: int):
         {
             "form": form,
             "heading": heading,
-            "body": f"{standard.ref}: {standard.title}",
-            "warning": "Its sanctions guidance will be removed too. Never events that "
-            "breach it will no longer link to it.",
-            "button_text": "Remove the standard",
+            "body": f"{item.ref}: {item.title}",
+            "warning": warning,
+            "button_text": f"Remove the {noun}",
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def standard_remove(request, pk: int):
+    return _remove_page(
+        request,
+        _item_or_404(Standard, pk),
+        noun="standard",
+        remove=lambda item: services.standard_remove(
+            standard=item, actor=request.user, reason=EDIT_REASON
+        ),
+        warning="Its sanctions guidance will be removed too. Never events that "
+        "breach it will no longer link to it.",
     )
 
 
@@ -439,29 +451,14 @@ def never_event_change(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
 def never_event_remove(request, pk: int):
-    event = _item_or_404(NeverEvent, pk)
-    heading = f"Remove {event.ref} from the draft?"
-    if event.version.is_published:
-        return _refused(request, event, heading=heading)
-    form = ConfirmForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.never_event_remove(never_event=event, actor=request.user, reason=EDIT_REASON)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{event.ref} removed from the draft.")
-            return redirect("standards:draft")
-    return render(
+    return _remove_page(
         request,
-        "standards/manage/confirm.jinja",
-        {
-            "form": form,
-            "heading": heading,
-            "body": f"{event.ref}: {event.title}",
-            "warning": "Its sanctions guidance will be removed too.",
-            "button_text": "Remove the never event",
-        },
+        _item_or_404(NeverEvent, pk),
+        noun="never event",
+        remove=lambda item: services.never_event_remove(
+            never_event=item, actor=request.user, reason=EDIT_REASON
+        ),
+        warning="Its sanctions guidance will be removed too.",
     )
 
 

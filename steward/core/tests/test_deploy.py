@@ -21,6 +21,7 @@ PRODUCTION = {
     "SECRET_KEY": "x7#kQ9!vR2@mZ5$wL8^nB4&jT6*pH3(cF1)gD0_sA-yE+uI=oP~" + "q" * 20,
     "ALLOWED_HOSTS": "steward.example.org",
     "AUDIT_SIGNING_KEY": "11" * 32,
+    "CONCERNS_PRIVATE_KEY": "22" * 32,
     "DATABASE_URL": "postgres://steward@127.0.0.1:1/steward",
 }
 
