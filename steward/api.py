@@ -7,7 +7,8 @@ session. Public endpoints need neither.
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from steward.accounts.api import router as accounts_router
 from steward.audit.api import router as audit_router
@@ -18,6 +19,34 @@ from steward.references.api import router as references_router
 from steward.register.api_import import router as register_import_router
 from steward.register.api_public import router as register_router
 from steward.standards.api import router as standards_router
+
+NULL_CHARACTER = "Text in the request must not include the null character (\\u0000)."
+
+
+class NullCharacterInBody(ValueError):
+    pass
+
+
+def _has_null(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_null(k) or _has_null(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_null(v) for v in value)
+    return False
+
+
+class StewardParser(Parser):
+    """JSON bodies, refusing the null character anywhere in them (PostgreSQL text
+    cannot hold it; SQLite can, so one rule for both)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_null(data):
+            raise NullCharacterInBody(NULL_CHARACTER)
+        return data
+
 
 api = NinjaAPI(
     title="Steward API",
@@ -30,6 +59,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StewardParser(),
 )
 
 api.add_router("/", organisations_router)
@@ -46,6 +76,12 @@ api.add_router("/", references_router)
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    detail = NULL_CHARACTER if isinstance(exc.__cause__, NullCharacterInBody) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

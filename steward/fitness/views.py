@@ -159,6 +159,14 @@ def _conclusion_state(request, assessment, pending: list[str]) -> dict:
     }
 
 
+ASSESSMENT_FIELDS = (
+    "fitness_check_notes",
+    "fitness_competency_evidence",
+    "fitness_conclusion_reasons",
+    "fitness_self_attestation",
+)
+
+
 @require_GET
 @permission_required("fitness.view_assessment", fn=_assessment)
 def assessment_detail(request, pk):
@@ -176,14 +184,17 @@ def assessment_detail(request, pk):
         ),
     )
     history = None
+    # The assessment itself is restricted (check notes and evidence, the director's
+    # ratings and attestation, the conclusion's reasons): every view is recorded.
+    viewed = list(ASSESSMENT_FIELDS)
+    reason = "viewed a fit and proper person assessment"
     if request.user.has_perm("fitness.view_restricted_history", assessment):
         history = selectors.restricted_history(assessment=assessment)
-        audit_record_view(
-            actor=request.user,
-            subject=assessment.registrant,
-            fields=selectors.HISTORY_FIELDS,
-            reason="assessor viewed the restricted history in a fit and proper person assessment",
-        )
+        viewed += selectors.HISTORY_FIELDS
+        reason = "assessor viewed a fit and proper person assessment and the restricted history"
+    audit_record_view(
+        actor=request.user, subject=assessment.registrant, fields=viewed, reason=reason
+    )
     attestation = getattr(assessment, "self_attestation", None)
     return render(
         request,

@@ -464,7 +464,7 @@ def reference_requests_owed(request, ods_code: str):
                 f"{organisation.name} can see the references it owes."
             },
         )
-    owed = selectors.requests_owed(organisation=organisation).select_related(
+    owed = selectors.requests_owed(organisation=organisation, viewer=_user(request)).select_related(
         "referee_organisation"
     )[:500]
     return Status(200, [_request_out(item) for item in owed])

@@ -68,6 +68,17 @@ def is_referee_employer(user, reference_request) -> bool:
     )
 
 
+@rules.predicate
+def is_request_subject(user, reference_request) -> bool:
+    """Whether the reference is about the person themselves: nobody gives their own."""
+    return (
+        reference_request is not None
+        and user.is_authenticated
+        and reference_request.registrant.user_id is not None
+        and reference_request.registrant.user_id == user.pk
+    )
+
+
 def _requesting_organisation_id(reference) -> int | None:
     request = reference.request
     if request is None or request.appointment_id is None:
@@ -113,9 +124,9 @@ rules.add_perm("references.view_appointment", is_appointing_employer)
 rules.add_perm("references.record_override", is_appointing_chair)
 rules.add_perm("references.use_references", works_with_references)
 rules.add_perm("references.give_references", is_reference_employer_at)
-rules.add_perm("references.complete_request", is_referee_employer)
+rules.add_perm("references.complete_request", is_referee_employer & ~is_request_subject)
 rules.add_perm(
     "references.view_reference", gave_reference | asked_for_reference | is_reference_subject
 )
-rules.add_perm("references.update_reference", gave_reference)
+rules.add_perm("references.update_reference", gave_reference & ~is_reference_subject)
 rules.add_perm("references.view_own_references", is_registrant_role | has_own_record)

@@ -104,14 +104,16 @@ REFERENCE_RELATED = (
 )
 
 
-def requests_owed(*, organisation) -> QuerySet[ReferenceRequest]:
-    """References the organisation still has to give, the earliest due first."""
-    return (
-        ReferenceRequest.objects.filter(
-            referee_organisation=organisation, status=RequestStatus.REQUESTED
-        )
-        .select_related("registrant", "appointment__organisation", "career_role")
-        .order_by("due_by", "requested_at", "pk")
+def requests_owed(*, organisation, viewer=None) -> QuerySet[ReferenceRequest]:
+    """References the organisation still has to give, the earliest due first; never,
+    for the ``viewer``, a reference about themselves (someone else gives it)."""
+    owed = ReferenceRequest.objects.filter(
+        referee_organisation=organisation, status=RequestStatus.REQUESTED
+    )
+    if viewer is not None and viewer.is_authenticated:
+        owed = owed.exclude(registrant__user_id=viewer.pk)
+    return owed.select_related("registrant", "appointment__organisation", "career_role").order_by(
+        "due_by", "requested_at", "pk"
     )
 
 

@@ -30,7 +30,7 @@ from steward.references.models import (
     YesNo,
 )
 from steward.references.rules import REFERENCE_ROLES, holds_role_at, reference_organisations
-from steward.register.models import BOARD_CATEGORIES, RoleCategory
+from steward.register.models import BOARD_CATEGORIES, PRACTISING_STATUSES, RoleCategory
 from steward.register.numbers import clean_registration_number, registration_number_problem
 
 REQUEST_DUE_DAYS = 14
@@ -52,6 +52,15 @@ def _label(actor) -> str:
     if user is not None:
         return user.full_name or user.email
     return str(actor or "system")
+
+
+NOT_ABOUT_YOURSELF = "Nobody can give or change a reference about themselves."
+
+
+def _refuse_own_reference(actor, registrant) -> None:
+    user = _user(actor)
+    if user is not None and registrant.user_id is not None and registrant.user_id == user.pk:
+        raise PermissionDenied(NOT_ABOUT_YOURSELF)
 
 
 def _require_employer(actor, organisation, doing: str) -> None:
@@ -281,6 +290,14 @@ def appointment_start(
             raise ValidationError(
                 [ValidationError(f.message, code="blocked") for f in vetting.blocking]
             )
+        registrant = locked.registrant
+        if registrant.status not in PRACTISING_STATUSES:
+            raise ValidationError(
+                f"{registrant.display_name} is {registrant.get_status_display().lower()} on "
+                "the register, so cannot take up the role: record the start once they may "
+                "practise again.",
+                code="not_practising",
+            )
         if override_reason and not (
             _user(actor) is not None and holds_role_at(actor, "chair", locked.organisation_id)
         ):
@@ -503,6 +520,7 @@ def reference_complete(
     from steward.notifications.services import notify
 
     _require_employer(actor, request.referee_organisation, "give this reference")
+    _refuse_own_reference(actor, request.registrant)
     cleaned, name, title = _clean_reference(
         answers=answers,
         referee_name=referee_name,
@@ -608,6 +626,7 @@ def reference_update_issue(
     from steward.notifications.services import notify
 
     _require_employer(actor, reference.referee_organisation, "update this reference")
+    _refuse_own_reference(actor, reference.registrant)
     cleaned, name, title = _clean_reference(
         answers=answers,
         referee_name=referee_name,

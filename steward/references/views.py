@@ -310,7 +310,7 @@ def appointment_withdraw(request, pk):
     "references.give_references", "Which organisation’s references do you want to see?"
 )
 def reference_list(request, organisation):
-    owed = list(selectors.requests_owed(organisation=organisation)[:200])
+    owed = list(selectors.requests_owed(organisation=organisation, viewer=request.user)[:200])
     given_page = Paginator(
         selectors.references_given(organisation=organisation), PAGE_SIZE
     ).get_page(request.GET.get("page"))

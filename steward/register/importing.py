@@ -58,6 +58,7 @@ from steward.core import clock
 from steward.core.text import search_text
 from steward.organisations.models import Organisation
 from steward.register import services
+from steward.register.board_events import board_role_ended, board_role_started
 from steward.register.models import (
     CareerRole,
     ImportRun,
@@ -1135,6 +1136,8 @@ class _BatchWriter:
                 actor=actor,
                 reason=reason,
             )
+            if row.end_date is None:
+                board_role_started(role=roles[key], actor=actor)
             return True
         role_changes = {
             name: value
@@ -1146,6 +1149,7 @@ class _BatchWriter:
             if getattr(role, name) != value
         }
         if role_changes:
+            ended = role.end_date is None and row.end_date is not None
             roles[key] = services.career_role_update(
                 role=role,
                 expected_version=role.version,
@@ -1153,6 +1157,8 @@ class _BatchWriter:
                 actor=actor,
                 reason=reason,
             )
+            if ended:
+                board_role_ended(role=roles[key], actor=actor)
             changed = True
         return changed
 

@@ -18,6 +18,7 @@ from steward.accounts.roles import EMPLOYER_ROLES
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.register import services
+from steward.register.board_events import board_role_ended, board_role_started
 from steward.register.models import CareerRole, Registrant, RoleCategory, StaffNumber
 from steward.register.numbers import clean_registration_number, is_valid_registration_number
 
@@ -50,9 +51,6 @@ ROSTER_COLUMNS = (
 ADDED_REASON = "Added to the board and senior manager roster by the employer"
 ENDED_REASON = "Role ended on the board and senior manager roster by the employer"
 MAX_MERGE_HOPS = 10
-# A board role added to the roster that started this recently is a new appointment,
-# assessed on appointment; older roles are covered by the annual assessment.
-NEW_APPOINTMENT_WINDOW = dt.timedelta(days=92)
 
 
 def _current(today: dt.date) -> Q:
@@ -259,12 +257,7 @@ def roster_member_add(
                 employee_number=employee_number,
                 actor=actor,
             )
-        if start_date >= clock.today() - NEW_APPOINTMENT_WINDOW:
-            # A new board appointment is assessed on appointment (the fitness app
-            # ignores roles that are not board roles).
-            from steward.fitness.services import assessment_open_for_appointment
-
-            assessment_open_for_appointment(career_role=role, actor=actor)
+        board_role_started(role=role, actor=actor)
     return role
 
 
@@ -282,8 +275,6 @@ def roster_role_end(
     else changed it since the form was opened."""
     if not (reason_for_leaving or "").strip():
         raise ValidationError({"reason_for_leaving": "Enter the reason they left the role"})
-    from steward.references.services import leaving_reference_request
-
     with transaction.atomic():
         updated = services.career_role_update(
             role=role,
@@ -298,6 +289,5 @@ def roster_role_end(
             actor=actor,
             reason=ENDED_REASON,
         )
-        # A board member who leaves is given a reference, requested or not.
-        leaving_reference_request(career_role=updated, actor=actor)
+        board_role_ended(role=updated, actor=actor)
     return updated

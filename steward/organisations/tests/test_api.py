@@ -154,11 +154,17 @@ def test_detail_of_a_trust(client, reference_data):
     assert data["member_organisations"] == []
 
 
-@pytest.mark.parametrize("code", ["XYZ", "%00", "R%20J1", "a" * 300])
+@pytest.mark.parametrize("code", ["XYZ", "R%20J1", "a" * 300])
 def test_unknown_code_is_404_json(client, reference_data, code):
     response = client.get(f"{LIST}/{code}")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("No organisation with ODS code '")
+
+
+def test_a_null_character_in_the_code_is_404_json(client, reference_data):
+    response = client.get(f"{LIST}/R%00")
+    assert response.status_code == 404
+    assert "null character" in response.json()["detail"]
 
 
 def test_unknown_code_message(client, reference_data):

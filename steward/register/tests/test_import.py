@@ -177,6 +177,8 @@ def test_a_changed_row_updates_only_what_changed_with_audit_events(tmp_path, org
     assert set(events) == {
         "register.registrant.updated",
         "register.career_role.updated",
+        # The chief executive has left: their organisation owes a leaving reference.
+        "references.request.leaving_created",
         "register.import.completed",
     }
     assert events["register.registrant.updated"]["fields"] == ["email"]

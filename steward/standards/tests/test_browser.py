@@ -60,9 +60,10 @@ def test_the_administrator_edits_a_draft_and_discards_it(server, page):
     assert axe_violations(page) == []
     page.get_by_label("CC3: Speak up, and protect those who do").check()
     page.get_by_role("button", name="Add the never event").click()
-    expect(page.get_by_text("Add sanctions guidance for NE9").first).to_be_visible()
+    # The demo's version 2 already has NE9, so the new one is NE10.
+    expect(page.get_by_text("Add sanctions guidance for NE10").first).to_be_visible()
 
-    page.get_by_role("link", name="Sanctions guidance for NE9").click()
+    page.get_by_role("link", name="Sanctions guidance for NE10").click()
     page.get_by_label("Least severe outcome").select_option("advice")
     page.get_by_label("Most severe outcome").select_option("barring")
     page.get_by_label("Guidance", exact=True).fill("Always serious.")
