@@ -78,6 +78,11 @@ class Appointment(models.Model):
                 condition=Q(override_reason="") | Q(override_at__isnull=False),
                 name="override_is_dated",
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "registrant"],
+                condition=Q(status="proposed"),
+                name="one_proposal_per_person_per_organisation",
+            ),
         ]
 
     def __str__(self) -> str:

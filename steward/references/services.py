@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
@@ -154,24 +154,21 @@ def appointment_propose(
             organisation=organisation, registrant=registrant, status=AppointmentStatus.PROPOSED
         ).first()
         if already is not None:
-            raise ValidationError(
-                {
-                    "registration_number": (
-                        f"{registrant.display_name} already has a proposed appointment at "
-                        f"{organisation.name}, as {already.role_title}. Open it from the "
-                        "list of appointments, or withdraw it first."
-                    )
-                }
-            )
-        appointment = Appointment.objects.create(
-            organisation=organisation,
-            registrant=registrant,
-            role_title=role_title,
-            role_category=role_category,
-            proposed_start_date=proposed_start_date,
-            proposed_by=_user(actor),
-            proposed_by_label=_label(actor),
-        )
+            raise _already_proposed(registrant, organisation, already.role_title)
+        try:
+            # A savepoint: two people proposing at once meet the unique constraint.
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    organisation=organisation,
+                    registrant=registrant,
+                    role_title=role_title,
+                    role_category=role_category,
+                    proposed_start_date=proposed_start_date,
+                    proposed_by=_user(actor),
+                    proposed_by_label=_label(actor),
+                )
+        except IntegrityError as exc:
+            raise _already_proposed(registrant, organisation, "another role") from exc
         appointment.registrant = registrant
         appointment.organisation = organisation
         vetting = appointment_vet(appointment=appointment)
@@ -194,6 +191,18 @@ def appointment_propose(
             },
         )
     return appointment
+
+
+def _already_proposed(registrant, organisation, role_title: str) -> ValidationError:
+    return ValidationError(
+        {
+            "registration_number": (
+                f"{registrant.display_name} already has a proposed appointment at "
+                f"{organisation.name}, as {role_title}. Open it from the list of "
+                "appointments, or withdraw it first."
+            )
+        }
+    )
 
 
 def reference_requests_create(*, appointment: Appointment, actor) -> list[ReferenceRequest]:

@@ -85,3 +85,20 @@ def test_someone_who_may_not_practise_cannot_start(candidate, organisation, chai
         )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.PROPOSED
+
+
+def test_the_database_refuses_a_second_proposal_for_the_same_person(candidate, organisation):
+    from django.db import IntegrityError, transaction
+
+    from steward.references.models import Appointment
+
+    first = propose(organisation, candidate)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(
+            organisation=organisation,
+            registrant=candidate,
+            role_title="Chief Operating Officer",
+            role_category="executive_director",
+            proposed_start_date=first.proposed_start_date,
+            proposed_by_label="a second browser tab",
+        )
