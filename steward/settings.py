@@ -313,6 +313,9 @@ AUDIT_PREVIOUS_VERIFY_KEYS = env_list("AUDIT_PREVIOUS_VERIFY_KEYS")
 CONCERNS_PRIVATE_KEY = os.environ.get("CONCERNS_PRIVATE_KEY", "")
 if not CONCERNS_PRIVATE_KEY and not (DEBUG or TESTING):
     raise ImproperlyConfigured("CONCERNS_PRIVATE_KEY is not set (64 hex characters).")
+# Deadlines for the regulator: acknowledge a concern, then give substantive feedback.
+CONCERNS_ACKNOWLEDGE_DAYS = int(os.environ.get("CONCERNS_ACKNOWLEDGE_DAYS", 7))
+CONCERNS_FEEDBACK_MONTHS = int(os.environ.get("CONCERNS_FEEDBACK_MONTHS", 3))
 # Argon2id cost of hashing a receipt code (every code presented is hashed once).
 # Codes carry 100 bits of entropy, so the hash guards a leaked database, not
 # guessing: OWASP's minimum (2 passes, 19 MiB) keeps inbox reads cheap.

@@ -1,0 +1,230 @@
+"""Writes for concerns: receiving one, finding it by receipt code, messages.
+
+Reporter actions on an anonymous concern are not audit events (the audit trail
+keeps exact times, which would date the submission); staff actions always are,
+and every opening of sealed content by staff is recorded. See ADR 005.
+"""
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from steward.audit.services import audit_record, audit_record_view
+from steward.concerns import crypto
+from steward.concerns.models import (
+    Anonymity,
+    Concern,
+    ConcernMessage,
+    MessageAuthor,
+)
+from steward.concerns.receipts import ALPHABET, receipt_code_generate, receipt_code_hash
+from steward.core import clock
+
+# The answers a report holds, sealed together; "what_happened" is required.
+ANSWER_FIELDS = (
+    "what_happened",
+    "when",
+    "who_was_affected",
+    "patient_harm",
+    "raised_locally",
+    "local_outcome",
+)
+IDENTITY_FIELDS = ("name", "email", "phone")
+MAX_TEXT = 20_000
+MAX_MESSAGE = 10_000
+
+
+@dataclass(frozen=True)
+class Received:
+    concern: Concern
+    # Shown once to a confidential or anonymous reporter; never stored.
+    receipt_code: str | None
+
+
+def _reference() -> str:
+    return "C-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+
+
+def _clean_text(value, *, name: str, limit: int, required: bool = False) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise ValidationError({name: "Enter what happened"})
+    if len(text) > limit:
+        raise ValidationError({name: f"This must be {limit:,} characters or fewer"})
+    if "\x00" in text:
+        raise ValidationError({name: "Remove the unusual characters and try again"})
+    return text
+
+
+def deadlines(received_on: dt.date) -> tuple[dt.date, dt.date]:
+    """When the regulator must acknowledge a concern, and give substantive feedback."""
+    return (
+        received_on + dt.timedelta(days=settings.CONCERNS_ACKNOWLEDGE_DAYS),
+        received_on + relativedelta(months=settings.CONCERNS_FEEDBACK_MONTHS),
+    )
+
+
+def concern_submit(
+    *,
+    anonymity: str,
+    answers: dict,
+    subject_registrant=None,
+    subject_description: str = "",
+    organisation=None,
+    reporter_identity: dict | None = None,
+    reporter_user=None,
+    employer_may_see: bool = False,
+    is_detriment: bool = False,
+) -> Received:
+    """Receive a concern. Confidential and anonymous reporters (and open ones who ask)
+    get a receipt code, returned once and stored only as its hash."""
+    if anonymity not in Anonymity.values:
+        raise ValidationError({"anonymity": "Choose how you want to raise your concern"})
+    cleaned = {
+        name: _clean_text(
+            answers.get(name), name=name, limit=MAX_TEXT, required=name == "what_happened"
+        )
+        for name in ANSWER_FIELDS
+    }
+    description = _clean_text(subject_description, name="subject_description", limit=2_000)
+    if subject_registrant is None and organisation is None and not description:
+        raise ValidationError(
+            "Say who or what the concern is about: a manager, an organisation, or both"
+        )
+    identity = None
+    if anonymity == Anonymity.ANONYMOUS:
+        reporter_user = None
+    else:
+        identity = {
+            name: _clean_text((reporter_identity or {}).get(name), name=name, limit=300)
+            for name in IDENTITY_FIELDS
+        }
+        if not identity["name"] and reporter_user is None:
+            raise ValidationError({"name": "Enter your name"})
+        if not (identity["email"] or identity["phone"]) and reporter_user is None:
+            raise ValidationError({"email": "Enter an email address or a phone number"})
+    today = clock.today()
+    acknowledge_by, feedback_by = deadlines(today)
+    code = receipt_code_generate() if anonymity != Anonymity.OPEN or reporter_user is None else None
+    values = {
+        "anonymity": anonymity,
+        "received_on": today,
+        "subject_registrant": subject_registrant,
+        "organisation": organisation,
+        "content_sealed": crypto.seal_json(cleaned),
+        "subject_description_sealed": crypto.seal_text(description) if description else None,
+        "reporter_identity_sealed": crypto.seal_json(identity) if identity else None,
+        "reporter_user": reporter_user if anonymity == Anonymity.OPEN else None,
+        "receipt_hash": receipt_code_hash(code) if code else None,
+        "employer_may_see": bool(employer_may_see),
+        "is_detriment": bool(is_detriment),
+        "acknowledge_by": acknowledge_by,
+        "feedback_by": feedback_by,
+    }
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                concern = Concern.objects.create(reference=_reference(), **values)
+                if anonymity != Anonymity.ANONYMOUS:
+                    audit_record(
+                        actor=reporter_user,
+                        action="concerns.concern.received",
+                        subject=concern,
+                        payload={"reference": concern.reference, "anonymity": anonymity},
+                    )
+            return Received(concern=concern, receipt_code=code)
+        except IntegrityError:  # a reference (or, never in practice, a code) already used
+            continue
+    raise RuntimeError("Could not issue a unique concern reference.")
+
+
+def concern_by_receipt(*, code: str) -> Concern | None:
+    """The concern a receipt code opens, or None. Right, wrong and malformed codes all
+    cost one hash, so a wrong code cannot be told from an unknown one."""
+    return Concern.objects.filter(receipt_hash=receipt_code_hash(code or "")).first()
+
+
+def _next_number(concern: Concern) -> int:
+    last = ConcernMessage.objects.filter(concern=concern).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def reporter_message_add(*, concern: Concern, body: str) -> ConcernMessage:
+    """The reporter writes to the caseworker (from their inbox). Not audited: see above."""
+    text = _clean_text(body, name="body", limit=MAX_MESSAGE)
+    if not text:
+        raise ValidationError({"body": "Enter your message"})
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        return ConcernMessage.objects.create(
+            concern=locked,
+            number=_next_number(locked),
+            author=MessageAuthor.REPORTER,
+            body_sealed=crypto.seal_text(text),
+            sent_on=clock.today(),
+        )
+
+
+def caseworker_message_add(*, concern: Concern, body: str, actor) -> ConcernMessage:
+    """The caseworker writes to the reporter; audited without the message's content."""
+    if actor is None or not actor.has_perm("concerns.message_reporter", concern):
+        raise PermissionDenied("Only the concerns team can write to the person who raised it.")
+    text = _clean_text(body, name="body", limit=MAX_MESSAGE)
+    if not text:
+        raise ValidationError({"body": "Enter your message"})
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        message = ConcernMessage.objects.create(
+            concern=locked,
+            number=_next_number(locked),
+            author=MessageAuthor.CASEWORKER,
+            author_user=actor,
+            body_sealed=crypto.seal_text(text),
+            sent_on=clock.today(),
+        )
+        audit_record(
+            actor=actor,
+            action="concerns.message.sent",
+            subject=locked,
+            payload={"message": message.number},
+        )
+    return message
+
+
+def concern_open(*, concern: Concern, actor) -> dict:
+    """The report's answers and description for a member of the concerns team; each
+    opening is recorded. The reporter's identity is not part of this (it has its own,
+    stricter route)."""
+    if actor is None or not actor.has_perm("concerns.read_concern", concern):
+        raise PermissionDenied("Only the concerns team can read a concern.")
+    audit_record_view(
+        actor=actor,
+        subject=concern,
+        fields=["concern_content", "subject_description"],
+        reason="read the concern",
+    )
+    return {
+        "answers": crypto.open_json(concern.content_sealed),
+        "subject_description": crypto.open_text(concern.subject_description_sealed)
+        if concern.subject_description_sealed
+        else "",
+    }
+
+
+def messages_for_reporter(*, concern: Concern) -> list[dict]:
+    """Every message on the concern, oldest first, for the reporter's own inbox."""
+    return [
+        {
+            "number": m.number,
+            "author": m.author,
+            "sent_on": m.sent_on,
+            "body": crypto.open_text(m.body_sealed),
+        }
+        for m in concern.messages.order_by("number")
+    ]
