@@ -55,6 +55,7 @@ bench: install
 	$(VENV_BIN)/python bench/register_search.py
 	$(VENV_BIN)/python bench/register_import.py
 	$(VENV_BIN)/python bench/receipt_codes.py
+	$(VENV_BIN)/python bench/concerns_api.py
 
 clean:
 	rm -rf .venv .tools node_modules build staticfiles var

@@ -316,6 +316,16 @@ if not CONCERNS_PRIVATE_KEY and not (DEBUG or TESTING):
 # Deadlines for the regulator: acknowledge a concern, then give substantive feedback.
 CONCERNS_ACKNOWLEDGE_DAYS = int(os.environ.get("CONCERNS_ACKNOWLEDGE_DAYS", 7))
 CONCERNS_FEEDBACK_MONTHS = int(os.environ.get("CONCERNS_FEEDBACK_MONTHS", 3))
+# Daily limits (per client, and for everyone) on raising concerns and on wrong
+# receipt codes; counted per day only, see ADR 005.
+CONCERNS_SUBMISSIONS_PER_CLIENT_PER_DAY = int(
+    os.environ.get("CONCERNS_SUBMISSIONS_PER_CLIENT_PER_DAY", 10)
+)
+CONCERNS_SUBMISSIONS_PER_DAY = int(os.environ.get("CONCERNS_SUBMISSIONS_PER_DAY", 5000))
+CONCERNS_CODE_FAILURES_PER_CLIENT_PER_DAY = int(
+    os.environ.get("CONCERNS_CODE_FAILURES_PER_CLIENT_PER_DAY", 20)
+)
+CONCERNS_CODE_FAILURES_PER_DAY = int(os.environ.get("CONCERNS_CODE_FAILURES_PER_DAY", 10000))
 # Argon2id cost of hashing a receipt code (every code presented is hashed once).
 # Codes carry 100 bits of entropy, so the hash guards a leaked database, not
 # guessing: OWASP's minimum (2 passes, 19 MiB) keeps inbox reads cheap.

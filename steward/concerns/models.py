@@ -162,3 +162,32 @@ class StaffNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.concern_id}"
+
+
+class DailyLimitKey(models.Model):
+    """Today's random key for telling clients apart in the rate limits; deleted the
+    next day, so yesterday's counts can no longer be linked to any address."""
+
+    day = models.DateField(primary_key=True)
+    key = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Limit key for {self.day}"
+
+
+class DailyCount(models.Model):
+    """How many times today a client (an HMAC of its address under today's key), or
+    everyone ("*"), did something limited. Days only: nothing finer is kept."""
+
+    day = models.DateField()
+    bucket = models.CharField(max_length=30)
+    client = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "bucket", "client"], name="one_count_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.day}: {self.count}"

@@ -1,0 +1,225 @@
+"""Raising a concern and the reporter's inbox, without signing in.
+
+The inbox is reached with the receipt code in the ``X-Receipt-Code`` header (never
+in the address, which proxies log). An unknown code and a wrong one get the same
+404. Submissions and wrong codes are limited per client and overall, per day.
+"""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema, Status
+
+from steward.concerns import ratelimit, services
+from steward.concerns.models import ConcernStatus
+from steward.core.api_schemas import ErrorOut
+from steward.organisations.models import Organisation
+from steward.register.selectors import registrant_resolve
+
+router = Router(tags=["concerns"])
+
+NOT_FOUND = "No concern matches that receipt code. Check the code and try again."
+NO_CODE = "Send your receipt code in the X-Receipt-Code header."
+TOO_MANY = "Too many attempts from here today. Try again tomorrow."
+
+
+class ProblemOut(Schema):
+    detail: str
+    errors: list[dict[str, Any]] = []
+
+
+class ReporterIn(Schema):
+    name: str = Field("", max_length=300)
+    email: str = Field("", max_length=300)
+    phone: str = Field("", max_length=300)
+
+
+class ConcernIn(Schema):
+    anonymity: Literal["open", "confidential", "anonymous"]
+    what_happened: str = Field(..., max_length=20_000)
+    when: str = Field("", max_length=20_000)
+    who_was_affected: str = Field("", max_length=20_000)
+    patient_harm: str = Field("", max_length=20_000)
+    raised_locally: str = Field("", max_length=20_000)
+    local_outcome: str = Field("", max_length=20_000)
+    registration_number: str = Field("", max_length=20, description="The manager, if known")
+    subject_description: str = Field("", max_length=2_000, description="Who, if not known")
+    organisation_ods_code: str = Field("", max_length=10)
+    reporter: ReporterIn | None = None
+    employer_may_see: bool = False
+
+
+class ConcernCreatedOut(Schema):
+    reference: str
+    receipt_code: str | None = Field(
+        None, description="Shown once: keep it to read replies. Steward cannot show it again."
+    )
+
+
+class MessageOut(Schema):
+    number: int
+    author: Literal["reporter", "caseworker"]
+    sent_on: dt.date
+    body: str
+
+
+class InboxOut(Schema):
+    reference: str
+    status: str
+    status_label: str
+    received_on: dt.date
+    messages: list[MessageOut]
+
+
+class MessageIn(Schema):
+    body: str = Field(..., max_length=10_000)
+
+
+def _problem(error: ValidationError, detail: str) -> dict:
+    if hasattr(error, "error_dict"):
+        errors = [
+            {"field": name, "message": message}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "message": message} for message in error.messages]
+    return {"detail": " ".join(e["message"] for e in errors) or detail, "errors": errors}
+
+
+@router.post(
+    "/concerns",
+    response={201: ConcernCreatedOut, 400: ErrorOut, 422: ProblemOut, 429: ErrorOut},
+    auth=None,
+    url_name="concern_create",
+    summary="Raise a concern (no sign-in needed)",
+)
+def concern_create(request, payload: ConcernIn):
+    """Raise a concern about a manager (by registration number, or described) and/or an
+    NHS organisation: openly, confidentially or anonymously. Confidential and
+    anonymous reporters get a receipt code for their inbox, shown only here."""
+    if ratelimit.exceeded(request, ratelimit.SUBMISSIONS):
+        return Status(429, {"detail": TOO_MANY})
+    registrant = None
+    if payload.registration_number.strip():
+        registrant = registrant_resolve(registration_number=payload.registration_number)
+        if registrant is None:
+            return Status(
+                422,
+                {
+                    "detail": "No one on the register has that registration number: check "
+                    "it, or describe the manager instead.",
+                    "errors": [{"field": "registration_number", "message": "Not on the register"}],
+                },
+            )
+    organisation = None
+    if payload.organisation_ods_code.strip():
+        code = payload.organisation_ods_code.strip().upper()
+        organisation = (
+            Organisation.objects.filter(ods_code=code).first() if code.isalnum() else None
+        )
+        if organisation is None:
+            return Status(
+                422,
+                {
+                    "detail": "No NHS organisation has that ODS code.",
+                    "errors": [{"field": "organisation_ods_code", "message": "Unknown ODS code"}],
+                },
+            )
+    try:
+        received = services.concern_submit(
+            anonymity=payload.anonymity,
+            answers=payload.dict(include=set(services.ANSWER_FIELDS)),
+            subject_registrant=registrant,
+            subject_description=payload.subject_description,
+            organisation=organisation,
+            reporter_identity=payload.reporter.dict() if payload.reporter else None,
+            employer_may_see=payload.employer_may_see,
+        )
+    except ValidationError as error:
+        return Status(422, _problem(error, "The concern could not be received."))
+    ratelimit.spend(request, ratelimit.SUBMISSIONS)
+    return Status(
+        201, {"reference": received.concern.reference, "receipt_code": received.receipt_code}
+    )
+
+
+def _concern_for_code(request):
+    """The concern for the header's code; None (counted as a failure) otherwise."""
+    concern = services.concern_by_receipt(code=request.headers.get("X-Receipt-Code", ""))
+    if concern is None:
+        ratelimit.spend(request, ratelimit.CODE_FAILURES)
+    return concern
+
+
+RECEIPT_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "X-Receipt-Code",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The receipt code given when the concern was raised.",
+        }
+    ]
+}
+
+
+@router.get(
+    "/concerns/inbox",
+    response={200: InboxOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    auth=None,
+    url_name="concern_inbox",
+    summary="Read your concern's status and messages",
+    openapi_extra=RECEIPT_HEADER,
+)
+def concern_inbox(request):
+    if not request.headers.get("X-Receipt-Code", "").strip():
+        return Status(400, {"detail": NO_CODE})
+    if ratelimit.exceeded(request, ratelimit.CODE_FAILURES):
+        return Status(429, {"detail": TOO_MANY})
+    concern = _concern_for_code(request)
+    if concern is None:
+        return Status(404, {"detail": NOT_FOUND})
+    return Status(
+        200,
+        {
+            "reference": concern.reference,
+            "status": concern.status,
+            "status_label": ConcernStatus(concern.status).label,
+            "received_on": concern.received_on,
+            "messages": services.messages_for_reporter(concern=concern),
+        },
+    )
+
+
+@router.post(
+    "/concerns/inbox/messages",
+    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 422: ProblemOut, 429: ErrorOut},
+    auth=None,
+    url_name="concern_inbox_message",
+    summary="Send a message or more information to the caseworker",
+    openapi_extra=RECEIPT_HEADER,
+)
+def concern_inbox_message(request, payload: MessageIn):
+    if not request.headers.get("X-Receipt-Code", "").strip():
+        return Status(400, {"detail": NO_CODE})
+    if ratelimit.exceeded(request, ratelimit.CODE_FAILURES):
+        return Status(429, {"detail": TOO_MANY})
+    concern = _concern_for_code(request)
+    if concern is None:
+        return Status(404, {"detail": NOT_FOUND})
+    try:
+        message = services.reporter_message_add(concern=concern, body=payload.body)
+    except ValidationError as error:
+        return Status(422, _problem(error, "The message could not be sent."))
+    return Status(
+        201,
+        {
+            "number": message.number,
+            "author": message.author,
+            "sent_on": message.sent_on,
+            "body": payload.body.strip(),
+        },
+    )
