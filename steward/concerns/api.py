@@ -146,10 +146,17 @@ def concern_create(request, payload: ConcernIn):
 
 
 def _concern_for_code(request):
-    """The concern for the header's code; None (counted as a failure) otherwise."""
-    concern = services.concern_by_receipt(code=request.headers.get("X-Receipt-Code", ""))
+    """The concern the ``X-Receipt-Code`` header opens, or the refusal to answer with
+    (400 without a code, 429 over today's limit, 404 for a wrong or unknown code,
+    which counts against the limit)."""
+    if not request.headers.get("X-Receipt-Code", "").strip():
+        return Status(400, {"detail": NO_CODE})
+    if ratelimit.exceeded(request, ratelimit.CODE_FAILURES):
+        return Status(429, {"detail": TOO_MANY})
+    concern = services.concern_by_receipt(code=request.headers["X-Receipt-Code"])
     if concern is None:
         ratelimit.spend(request, ratelimit.CODE_FAILURES)
+        return Status(404, {"detail": NOT_FOUND})
     return concern
 
 
@@ -175,13 +182,9 @@ RECEIPT_HEADER = {
     openapi_extra=RECEIPT_HEADER,
 )
 def concern_inbox(request):
-    if not request.headers.get("X-Receipt-Code", "").strip():
-        return Status(400, {"detail": NO_CODE})
-    if ratelimit.exceeded(request, ratelimit.CODE_FAILURES):
-        return Status(429, {"detail": TOO_MANY})
     concern = _concern_for_code(request)
-    if concern is None:
-        return Status(404, {"detail": NOT_FOUND})
+    if isinstance(concern, Status):
+        return concern
     return Status(
         200,
         {
@@ -203,13 +206,9 @@ def concern_inbox(request):
     openapi_extra=RECEIPT_HEADER,
 )
 def concern_inbox_message(request, payload: MessageIn):
-    if not request.headers.get("X-Receipt-Code", "").strip():
-        return Status(400, {"detail": NO_CODE})
-    if ratelimit.exceeded(request, ratelimit.CODE_FAILURES):
-        return Status(429, {"detail": TOO_MANY})
     concern = _concern_for_code(request)
-    if concern is None:
-        return Status(404, {"detail": NOT_FOUND})
+    if isinstance(concern, Status):
+        return concern
     try:
         message = services.reporter_message_add(concern=concern, body=payload.body)
     except ValidationError as error:
