@@ -18,3 +18,8 @@ class BearerToken(HttpBearer):
 bearer = BearerToken()
 # Either works; public endpoints use no auth at all.
 bearer_or_session = [bearer, django_auth]
+
+
+def request_user(request):
+    """The person an authenticated API request is from (token or session)."""
+    return request.auth if hasattr(request.auth, "pk") else request.user

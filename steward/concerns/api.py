@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from steward.concerns import ratelimit, services
 from steward.concerns.models import ConcernStatus
-from steward.core.api_schemas import ErrorOut
+from steward.core.api_schemas import ErrorOut, problem
 from steward.organisations.models import Organisation
 from steward.register.selectors import registrant_resolve
 
@@ -76,18 +76,6 @@ class MessageIn(Schema):
     body: str = Field(..., max_length=10_000)
 
 
-def _problem(error: ValidationError, detail: str) -> dict:
-    if hasattr(error, "error_dict"):
-        errors = [
-            {"field": name, "message": message}
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    else:
-        errors = [{"field": "", "message": message} for message in error.messages]
-    return {"detail": " ".join(e["message"] for e in errors) or detail, "errors": errors}
-
-
 @router.post(
     "/concerns",
     response={201: ConcernCreatedOut, 400: ErrorOut, 422: ProblemOut, 429: ErrorOut},
@@ -138,7 +126,7 @@ def concern_create(request, payload: ConcernIn):
             employer_may_see=payload.employer_may_see,
         )
     except ValidationError as error:
-        return Status(422, _problem(error, "The concern could not be received."))
+        return Status(422, problem(error, "The concern could not be received."))
     ratelimit.spend(request, ratelimit.SUBMISSIONS)
     return Status(
         201, {"reference": received.concern.reference, "receipt_code": received.receipt_code}
@@ -212,7 +200,7 @@ def concern_inbox_message(request, payload: MessageIn):
     try:
         message = services.reporter_message_add(concern=concern, body=payload.body)
     except ValidationError as error:
-        return Status(422, _problem(error, "The message could not be sent."))
+        return Status(422, problem(error, "The message could not be sent."))
     return Status(
         201,
         {

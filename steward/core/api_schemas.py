@@ -9,3 +9,17 @@ class ErrorOut(Schema):
 
 # Responses every authenticated endpoint can give, for the OpenAPI document.
 AUTH_ERRORS = {401: ErrorOut, 403: ErrorOut}
+
+
+def problem(error, detail: str) -> dict:
+    """A service's ValidationError as an API body: ``detail`` (every message, or the
+    fallback given) and ``errors`` [{field, message}] (field empty when it names none)."""
+    if hasattr(error, "error_dict"):
+        errors = [
+            {"field": name, "message": message}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "message": message} for message in error.messages]
+    return {"detail": " ".join(e["message"] for e in errors) or detail, "errors": errors}

@@ -10,7 +10,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from steward.accounts.api_auth import bearer_or_session
+from steward.accounts.api_auth import bearer_or_session, request_user
 from steward.core import clock
 from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
 from steward.fitness import selectors
@@ -70,10 +70,6 @@ class InvalidRequestOut(Schema):
     )
 
 
-def _user(request):
-    return request.auth if hasattr(request.auth, "pk") else request.user
-
-
 @router.get(
     "/organisations/{ods_code}/fitness-assessments",
     response={200: list[AssessmentOut], 404: ErrorOut, 422: InvalidRequestOut, **AUTH_ERRORS},
@@ -103,7 +99,7 @@ def assessments_list(
     )
     if organisation is None:
         return Status(404, {"detail": "No organisation has that ODS code."})
-    if not _user(request).has_perm("fitness.view_organisation", organisation):
+    if not request_user(request).has_perm("fitness.view_organisation", organisation):
         return Status(
             403,
             {

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from steward.accounts.api_auth import bearer_or_session
+from steward.accounts.api_auth import bearer_or_session, request_user
 from steward.core import clock
 from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
 from steward.fitness import returns
@@ -113,10 +113,6 @@ class ReturnOut(Schema):
     url: str = Field(description="The return's page.")
 
 
-def _user(request):
-    return request.auth if hasattr(request.auth, "pk") else request.user
-
-
 def _counts(counts: returns.AssessmentCounts) -> dict:
     return {
         "board_members": counts.board_members,
@@ -181,7 +177,7 @@ def region_returns(
         region = Region.objects.filter(code=region_code.upper()).first()
     if region is None:
         return Status(404, {"detail": "No region has that code."})
-    user = _user(request)
+    user = request_user(request)
     if not user.has_perm("fitness.view_region_returns", region):
         return Status(
             403, {"detail": f"Only the regional director for {region.name} can see its returns."}
@@ -244,7 +240,7 @@ def return_submit(
         return Status(404, {"detail": "No organisation has that ODS code."})
     if not returns.year_is_valid(year):
         return Status(404, {"detail": f"There is no annual return for {year}."})
-    user = _user(request)
+    user = request_user(request)
     if not user.has_perm("fitness.submit_annual_return", organisation):
         return Status(
             403, {"detail": f"Only the chair of {organisation.name} can submit its return."}

@@ -30,6 +30,7 @@ from django.db import transaction
 
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.bulk import insert_rows
 from steward.fitness.models import (
     AssessmentOutcome,
     AssessmentTrigger,
@@ -45,7 +46,6 @@ from steward.fitness.models import (
 from steward.fitness.services import (
     CHECK_COLUMNS,
     _board_in_post,
-    _insert_rows,
     _next_referral_reference,
     register_status_result,
 )
@@ -651,8 +651,8 @@ def _write(ctx: _Context, year: int, plans: list[_Planned]) -> dict | None:
                     created_at=_at(plan.concluded_on, 16),
                 )
             )
-    _insert_rows(FitnessCheck, CHECK_COLUMNS, checks)
-    _insert_rows(CompetencyRating, RATING_COLUMNS, ratings)
+    insert_rows(FitnessCheck, CHECK_COLUMNS, checks, prepared=False)
+    insert_rows(CompetencyRating, RATING_COLUMNS, ratings, prepared=False)
     SelfAttestation.objects.bulk_create(attestations, batch_size=1000)
     NotFitReferral.objects.bulk_create(referrals)
     return {

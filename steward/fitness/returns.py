@@ -26,6 +26,7 @@ from django.urls import reverse
 from steward.accounts.models import RoleAssignment
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.actors import actor_label
 from steward.core.formatting import uk_date
 from steward.fitness.models import (
     AnnualReturn,
@@ -185,10 +186,6 @@ def _holds(user, role: str, *, organisation=None, region=None) -> bool:
     )
 
 
-def _label(user) -> str:
-    return (user.full_name or user.email) if user is not None else "Steward"
-
-
 # --- Writes -------------------------------------------------------------------------
 
 
@@ -321,7 +318,7 @@ def annual_return_submit(
                         first_submitted_at=now,
                         submitted_at=now,
                         submitted_by=actor,
-                        submitted_by_label=_label(actor),
+                        submitted_by_label=actor_label(actor),
                         chair_statement=statement,
                         summary=summary,
                     )
@@ -335,7 +332,7 @@ def annual_return_submit(
                 status=ReturnStatus.SUBMITTED,
                 submitted_at=now,
                 submitted_by=actor,
-                submitted_by_label=_label(actor),
+                submitted_by_label=actor_label(actor),
                 chair_statement=statement,
                 summary=summary,
                 version=existing.version + 1,
@@ -349,7 +346,7 @@ def annual_return_submit(
             action=AnnualReturnEvent.Action.SUBMITTED,
             at=now,
             actor=actor,
-            actor_label=_label(actor),
+            actor_label=actor_label(actor),
         )
         audit_record(
             actor=actor,
@@ -423,7 +420,7 @@ def annual_return_send_back(
             action=AnnualReturnEvent.Action.RETURNED,
             at=now,
             actor=actor,
-            actor_label=_label(actor),
+            actor_label=actor_label(actor),
             comments=text,
         )
         audit_record(

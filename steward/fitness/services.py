@@ -19,14 +19,15 @@ never the free text of notes, reasons or declarations.
 import datetime as dt
 from collections.abc import Callable
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.actors import actor_label, actor_user
+from steward.core.bulk import insert_rows
 from steward.core.formatting import uk_date
 from steward.fitness.models import (
     AUTOMATIC_CHECKS,
@@ -102,19 +103,8 @@ class StaleEdit(ValidationError):
 # --- Helpers -----------------------------------------------------------------
 
 
-def _user(actor):
-    return actor if isinstance(actor, get_user_model()) else None
-
-
-def _label(actor) -> str:
-    user = _user(actor)
-    if user is not None:
-        return (user.full_name or user.email)[:200]
-    return str(actor or "Steward")[:200]
-
-
 def _require_user(actor, action: str):
-    user = _user(actor)
+    user = actor_user(actor)
     if user is None:
         raise ValidationError(f"Only someone signed in can {action}.")
     return user
@@ -181,32 +171,6 @@ CHECK_COLUMNS = (
     "updated_at",
     "version",
 )
-INSERT_CHUNK = 5000
-
-
-def _insert_rows(model, names: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many plain rows with one statement per chunk: tens of thousands of checks
-    at national scale, without building a model instance for each."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
-    # Table and column names come from the model; every value is a parameter.
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        field.get_db_prep_save(value, connection)
-                        for field, value in zip(fields, row, strict=True)
-                    ]
-                    for row in rows[start : start + INSERT_CHUNK]
-                ],
-            )
 
 
 def _check_rows(assessment_id: int, *, registrant, today: dt.date, now) -> list[tuple]:
@@ -371,7 +335,7 @@ def assessments_open_year(
                 checks.extend(
                     _check_rows(assessment.pk, registrant=registrant, today=today, now=now)
                 )
-            _insert_rows(FitnessCheck, CHECK_COLUMNS, checks)
+            insert_rows(FitnessCheck, CHECK_COLUMNS, checks, prepared=False)
             done += len(batch)
             if progress:
                 progress(done, total)
@@ -570,7 +534,7 @@ def check_record(
             not_applicable_reason=not_applicable_reason,
             note=note,
             checked_by=user,
-            checked_by_label=_label(user),
+            checked_by_label=actor_label(user),
             updated_at=clock.now(),
             version=F("version") + 1,
         )
@@ -596,7 +560,7 @@ def _director_check_fill(*, assessment, kind: str, outcome: str, note: str, evid
         not_applicable_reason="",
         note=note,
         checked_by=user,
-        checked_by_label=_label(user),
+        checked_by_label=actor_label(user),
         updated_at=clock.now(),
         version=F("version") + 1,
     )
@@ -864,7 +828,7 @@ def assessment_conclude(
             concluded_as=concluded_as,
             concluded_at=now,
             concluded_by=user,
-            concluded_by_label=_label(user),
+            concluded_by_label=actor_label(user),
             version=F("version") + 1,
         )
         if updated != 1:

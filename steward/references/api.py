@@ -11,8 +11,8 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema, Status
 
-from steward.accounts.api_auth import bearer_or_session
-from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
+from steward.accounts.api_auth import bearer_or_session, request_user
+from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, problem
 from steward.organisations.models import Organisation
 from steward.references import selectors, services
 from steward.references.models import (
@@ -172,28 +172,12 @@ class ReferenceOut(Schema):
     retain_until: dt.date | None
 
 
-def _user(request):
-    return request.auth if hasattr(request.auth, "pk") else request.user
-
-
 def _vetting_out(vetting: Vetting) -> dict:
     return {
         "blocking": [{"code": f.code, "message": f.message} for f in vetting.blocking],
         "warnings": [{"code": f.code, "message": f.message} for f in vetting.warnings],
         "support_plan": list(vetting.support_plan),
     }
-
-
-def _problem(error: ValidationError, detail: str) -> dict:
-    errors = []
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            errors.extend({"field": name, "message": message} for message in problems)
-        detail = " ".join(e["message"] for e in errors) or detail
-    else:
-        errors = [{"field": "", "message": m} for m in error.messages]
-        detail = " ".join(error.messages) or detail
-    return {"detail": detail, "errors": errors}
 
 
 def _organisation(ods_code: str) -> Organisation | None:
@@ -295,7 +279,7 @@ def appointment_create(request, ods_code: str, payload: AppointmentIn):
     `warnings` say what to act on (conditions, suspension, employment gaps over three
     months, references to request, a first board role in a high-risk organisation).
     An unknown registration number is refused with 422."""
-    user = _user(request)
+    user = request_user(request)
     organisation = _organisation(ods_code)
     if organisation is None:
         return Status(404, {"detail": "No organisation has that ODS code."})
@@ -317,7 +301,7 @@ def appointment_create(request, ods_code: str, payload: AppointmentIn):
             actor=user,
         )
     except ValidationError as error:
-        return Status(422, _problem(error, "The appointment could not be proposed."))
+        return Status(422, problem(error, "The appointment could not be proposed."))
     except PermissionDenied as error:
         return Status(403, {"detail": str(error)})
     review = appointment_review(appointment=appointment)
@@ -333,7 +317,7 @@ def _visible_appointment(request, appointment_id: int):
     )
     if appointment is None:
         return None, Status(404, {"detail": "No appointment has that number."})
-    if not _user(request).has_perm("references.view_appointment", appointment):
+    if not request_user(request).has_perm("references.view_appointment", appointment):
         return None, Status(
             403, {"detail": "Only the appointing organisation can see this appointment."}
         )
@@ -381,7 +365,7 @@ def appointment_start(request, appointment_id: int, payload: StartIn):
             appointment=appointment,
             start_date=payload.start_date,
             override_reason=payload.override_reason,
-            actor=_user(request),
+            actor=request_user(request),
         )
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
@@ -390,7 +374,7 @@ def appointment_start(request, appointment_id: int, payload: StartIn):
             codes = {e.code for errors in exc.error_dict.values() for e in errors}
             if "chair_only" in codes:
                 return Status(403, {"detail": services.OVERRIDE_CHAIR_ONLY + "."})
-            return Status(422, _problem(exc, "The start could not be recorded."))
+            return Status(422, problem(exc, "The start could not be recorded."))
         codes = [e.code for e in exc.error_list]
         if "blocked" in codes or "references_outstanding" in codes:
             vetting = appointment_vet(appointment=appointment)
@@ -433,7 +417,9 @@ def reference_requests_create(request, appointment_id: int):
     if error:
         return error
     try:
-        created = services.reference_requests_create(appointment=appointment, actor=_user(request))
+        created = services.reference_requests_create(
+            appointment=appointment, actor=request_user(request)
+        )
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
@@ -456,7 +442,7 @@ def reference_requests_owed(request, ods_code: str):
     organisation = _organisation(ods_code)
     if organisation is None:
         return Status(404, {"detail": "No organisation has that ODS code."})
-    if not _user(request).has_perm("references.give_references", organisation):
+    if not request_user(request).has_perm("references.give_references", organisation):
         return Status(
             403,
             {
@@ -464,9 +450,9 @@ def reference_requests_owed(request, ods_code: str):
                 f"{organisation.name} can see the references it owes."
             },
         )
-    owed = selectors.requests_owed(organisation=organisation, viewer=_user(request)).select_related(
-        "referee_organisation"
-    )[:500]
+    owed = selectors.requests_owed(
+        organisation=organisation, viewer=request_user(request)
+    ).select_related("referee_organisation")[:500]
     return Status(200, [_request_out(item) for item in owed])
 
 
@@ -497,7 +483,7 @@ def reference_create(request, request_id: int, payload: ReferenceIn):
     )
     if reference_request is None:
         return Status(404, {"detail": "No reference request has that number."})
-    user = _user(request)
+    user = request_user(request)
     if not user.has_perm("references.complete_request", reference_request):
         return Status(
             403,
@@ -522,5 +508,5 @@ def reference_create(request, request_id: int, payload: ReferenceIn):
         codes = {getattr(e, "code", None) for e in getattr(exc, "error_list", [])}
         if codes & {"completed", "withdrawn"}:
             return Status(409, {"detail": " ".join(exc.messages)})
-        return Status(422, _problem(exc, "The reference could not be saved."))
+        return Status(422, problem(exc, "The reference could not be saved."))
     return Status(201, _reference_out(reference))

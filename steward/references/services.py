@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Mapping
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,6 +17,7 @@ from django.urls import reverse
 from steward.accounts.models import RoleAssignment
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.actors import actor_label, actor_user
 from steward.core.formatting import uk_date
 from steward.references import questions
 from steward.references.models import (
@@ -43,22 +43,11 @@ OVERRIDE_CHAIR_ONLY = "Only the chair can record a reason to proceed"
 MAX_REASON = 2000
 
 
-def _user(actor):
-    return actor if isinstance(actor, get_user_model()) else None
-
-
-def _label(actor) -> str:
-    user = _user(actor)
-    if user is not None:
-        return user.full_name or user.email
-    return str(actor or "system")
-
-
 NOT_ABOUT_YOURSELF = "Nobody can give or change a reference about themselves."
 
 
 def _refuse_own_reference(actor, registrant) -> None:
-    user = _user(actor)
+    user = actor_user(actor)
     if user is not None and registrant.user_id is not None and registrant.user_id == user.pk:
         raise PermissionDenied(NOT_ABOUT_YOURSELF)
 
@@ -66,7 +55,7 @@ def _refuse_own_reference(actor, registrant) -> None:
 def _require_employer(actor, organisation, doing: str) -> None:
     """People act only at organisations where they are chair, chief executive or HR
     lead; Steward's own jobs (a system actor's name) are trusted."""
-    user = _user(actor)
+    user = actor_user(actor)
     if user is None:
         if isinstance(actor, str) and actor.strip():
             return
@@ -164,8 +153,8 @@ def appointment_propose(
                     role_title=role_title,
                     role_category=role_category,
                     proposed_start_date=proposed_start_date,
-                    proposed_by=_user(actor),
-                    proposed_by_label=_label(actor),
+                    proposed_by=actor_user(actor),
+                    proposed_by_label=actor_label(actor),
                 )
         except IntegrityError as exc:
             raise _already_proposed(registrant, organisation, "another role") from exc
@@ -236,8 +225,8 @@ def reference_requests_create(*, appointment: Appointment, actor) -> list[Refere
                 appointment=locked,
                 period_start=ask.period_start,
                 period_end=ask.period_end,
-                requested_by=_user(actor),
-                requested_by_label=_label(actor),
+                requested_by=actor_user(actor),
+                requested_by_label=actor_label(actor),
                 due_by=due_by,
             )
             created.append(request)
@@ -308,7 +297,7 @@ def appointment_start(
                 code="not_practising",
             )
         if override_reason and not (
-            _user(actor) is not None and holds_role_at(actor, "chair", locked.organisation_id)
+            actor_user(actor) is not None and holds_role_at(actor, "chair", locked.organisation_id)
         ):
             raise ValidationError(
                 {"override_reason": ValidationError(OVERRIDE_CHAIR_ONLY, code="chair_only")}
@@ -337,8 +326,8 @@ def appointment_start(
         if override:
             locked.override_reason = override_reason
             locked.override_at = now
-            locked.override_by = _user(actor)
-            locked.override_by_label = _label(actor)
+            locked.override_by = actor_user(actor)
+            locked.override_by_label = actor_label(actor)
         locked.version = F("version") + 1
         locked.save()
         locked.refresh_from_db()
@@ -475,7 +464,7 @@ def _clean_referee(
         errors["referee_job_title"] = "Enter the referee's job title"
     elif len(title) > 200:
         errors["referee_job_title"] = "The referee's job title must be 200 characters or fewer"
-    user = _user(actor)
+    user = actor_user(actor)
     if (
         on_behalf_of_referee
         and user is not None
@@ -561,8 +550,8 @@ def reference_complete(
             referee_name=name,
             referee_job_title=title,
             on_behalf_of_referee=bool(on_behalf_of_referee),
-            completed_by=_user(actor),
-            completed_by_label=_label(actor),
+            completed_by=actor_user(actor),
+            completed_by_label=actor_label(actor),
             retain_until=retain_until_for(locked.registrant),
             **cleaned,
         )
@@ -663,8 +652,8 @@ def reference_update_issue(
             referee_name=name,
             referee_job_title=title,
             on_behalf_of_referee=bool(on_behalf_of_referee),
-            completed_by=_user(actor),
-            completed_by_label=_label(actor),
+            completed_by=actor_user(actor),
+            completed_by_label=actor_label(actor),
             retain_until=retain_until_for(locked.registrant),
             **cleaned,
         )
@@ -721,8 +710,8 @@ def leaving_reference_request(*, career_role, actor) -> ReferenceRequest | None:
                 "referee_organisation": career_role.organisation,
                 "period_start": career_role.start_date,
                 "period_end": career_role.end_date,
-                "requested_by": _user(actor),
-                "requested_by_label": _label(actor),
+                "requested_by": actor_user(actor),
+                "requested_by_label": actor_label(actor),
                 "due_by": max(clock.today(), career_role.end_date)
                 + dt.timedelta(days=REQUEST_DUE_DAYS),
             },

@@ -11,7 +11,7 @@ import datetime as dt
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from steward.accounts.api_auth import bearer_or_session
+from steward.accounts.api_auth import bearer_or_session, request_user
 from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
 from steward.register import importing
 from steward.register.forms_import import MAX_UPLOAD_TEXT, request_too_large, upload_problem
@@ -53,10 +53,6 @@ class ImportRunOut(Schema):
     report: list[ProblemOut] = Field(
         description=f"Problems found, in row order (at most {importing.MAX_STORED_PROBLEMS:,})."
     )
-
-
-def _user(request):
-    return request.auth if hasattr(request.auth, "pk") else request.user
 
 
 def _run_out(request, run: ImportRun) -> dict:
@@ -119,7 +115,7 @@ def import_create(
     (nothing is imported unless `skip_invalid`). Sending the same file again changes
     nothing; a run that stopped part-way is finished by sending the file again.
     """
-    user = _user(request)
+    user = request_user(request)
     if request_too_large(request):
         return Status(413, {"detail": f"The file must be smaller than {MAX_UPLOAD_TEXT}."})
     problem = upload_problem(file)
@@ -178,7 +174,7 @@ def import_create(
     summary="An import and its validation report",
 )
 def import_detail(request, run_id: int):
-    run = importing.import_run_get_for(user=_user(request), pk=run_id)
+    run = importing.import_run_get_for(user=request_user(request), pk=run_id)
     if run is not None:
         return Status(200, _run_out(request, run))
     return Status(404, {"detail": "No import with that number for your organisation."})

@@ -55,6 +55,8 @@ from steward.audit import services as audit_services
 from steward.audit.models import AuditEvent
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.actors import actor_user
+from steward.core.bulk import insert_rows
 from steward.core.text import search_text
 from steward.organisations.models import Organisation
 from steward.register import services
@@ -884,22 +886,9 @@ class _Counts:
 
 
 def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT rows with one executemany: bulk_create spends most of a large import
-    preparing each value through the ORM (and on SQLite splits every insert into
-    batches of 999 parameters). Values must already be in database form (see
-    ``_db_date``); :data:`INSERT_FIELDS` lists every column of each model, which
-    a test checks against the models."""
-    if not rows:
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608
-            rows,
-        )
+    """Values must already be in database form (see ``_db_date``); :data:`INSERT_FIELDS`
+    lists every column of each model, which a test checks against the models."""
+    insert_rows(model, fields, rows, prepared=True)
 
 
 # Every column that the bulk inserts write, per model (the primary key aside).
@@ -1169,7 +1158,7 @@ class _BatchWriter:
         if not rows:
             return
         actor, reason = self.actor, self.reason
-        user = services._actor_user(actor)
+        user = actor_user(actor)
         actor_id = user.pk if user else None
         actor_label = str(actor or "system")
         now, today = clock.now(), clock.today()
@@ -1336,7 +1325,7 @@ def _organisation_codes() -> dict[str, int]:
 def _run_start(
     *, sha256: str, source: ImportSource, actor, organisation, dry_run: bool, skip_invalid: bool
 ) -> ImportRun:
-    user = services._actor_user(actor)
+    user = actor_user(actor)
     label = f"user:{user.pk}" if user else str(actor or "system")
     if dry_run:
         # A dry run writes nothing at all, not even a record of the run.

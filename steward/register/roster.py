@@ -21,6 +21,7 @@ from steward.register import services
 from steward.register.board_events import board_role_ended, board_role_started
 from steward.register.models import CareerRole, Registrant, RoleCategory, StaffNumber
 from steward.register.numbers import clean_registration_number, is_valid_registration_number
+from steward.register.selectors import registrant_resolve
 
 # The order the roster shows its groups in, and each group's heading.
 CATEGORY_HEADINGS = (
@@ -50,7 +51,6 @@ ROSTER_COLUMNS = (
 )
 ADDED_REASON = "Added to the board and senior manager roster by the employer"
 ENDED_REASON = "Role ended on the board and senior manager roster by the employer"
-MAX_MERGE_HOPS = 10
 
 
 def _current(today: dt.date) -> Q:
@@ -176,14 +176,7 @@ def roster_person_get(*, user, registration_number: str, today=None) -> PersonRe
 
 def registrant_find(*, registration_number: str) -> Registrant | None:
     """The record a registration number leads to: a merged duplicate leads to the kept record."""
-    registrant = Registrant.objects.filter(
-        registration_number=clean_registration_number(registration_number)
-    ).first()
-    hops = 0
-    while registrant is not None and registrant.merged_into_id and hops < MAX_MERGE_HOPS:
-        registrant = registrant.merged_into
-        hops += 1
-    return registrant
+    return registrant_resolve(registration_number=registration_number)
 
 
 def roster_member_add(

@@ -15,6 +15,7 @@ from django.db.models import F
 
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.actors import actor_user
 from steward.register.models import (
     CareerRole,
     PreviousName,
@@ -60,12 +61,6 @@ CAREER_ROLE_EDITABLE = {
 class StaleEdit(ValidationError):
     def __init__(self):
         super().__init__(STALE_MESSAGE, code="stale")
-
-
-def _actor_user(actor):
-    from django.contrib.auth import get_user_model
-
-    return actor if isinstance(actor, get_user_model()) else None
 
 
 def _require_reason(reason: str) -> None:
@@ -152,7 +147,7 @@ def registrant_create(
             to_status=status,
             effective_on=registrant.status_since,
             reason=reason,
-            actor=_actor_user(actor),
+            actor=actor_user(actor),
             actor_label=str(actor or "system"),
         )
         audit_record(
@@ -251,7 +246,7 @@ def register_status_change(
             to_status=to_status,
             effective_on=effective_on,
             reason=reason,
-            actor=_actor_user(actor),
+            actor=actor_user(actor),
             actor_label=str(actor or "system"),
         )
         Registrant.objects.filter(pk=locked.pk).update(
@@ -483,7 +478,7 @@ def qualification_decide(
             raise ValidationError("This qualification has already been decided.")
         locked.status = QualificationStatus.VERIFIED if verified else QualificationStatus.REJECTED
         locked.decided_at = clock.now()
-        locked.decided_by = _actor_user(actor)
+        locked.decided_by = actor_user(actor)
         locked.decision_note = note.strip()
         locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
         audit_record(

@@ -18,6 +18,7 @@ from django.db.models import Count, F, Max
 
 from steward.audit.services import audit_record
 from steward.core import clock
+from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
 from steward.standards import selectors
 from steward.standards.models import (
@@ -58,12 +59,6 @@ def published_message(number: int) -> str:
         "To change the standards, start a new draft: it begins as a copy of the latest "
         "published version."
     )
-
-
-def _actor_user(actor):
-    from django.contrib.auth import get_user_model
-
-    return actor if isinstance(actor, get_user_model()) else None
 
 
 def _require_reason(reason: str) -> None:
@@ -180,7 +175,7 @@ def standards_draft_create(*, actor, reason: str) -> StandardsVersion:
                     number=number,
                     status=VersionStatus.DRAFT,
                     created_at=clock.now(),
-                    created_by=_actor_user(actor),
+                    created_by=actor_user(actor),
                 )
         except IntegrityError as exc:  # someone else started one at the same moment
             raise ValidationError(
@@ -739,7 +734,7 @@ def standards_version_publish(
         draft.effective_from = effective_from
         draft.summary = summary.strip()
         draft.published_at = clock.now()
-        draft.published_by = _actor_user(actor)
+        draft.published_by = actor_user(actor)
         draft.save(
             update_fields=["status", "effective_from", "summary", "published_at", "published_by"]
         )
