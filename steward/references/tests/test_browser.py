@@ -68,5 +68,7 @@ def test_registrant_reads_their_own_references(server, page):
     base = server["base"]
     sign_in(page, base, REGISTRANT)
     visit(page, base, "/my-record/references/")
-    for href in links(page, "table a[href^='/references/']"):
+    references = links(page, "table a[href^='/references/']")
+    assert references, "the demo registrant has a reference given about them"
+    for href in references:
         visit(page, base, href)
