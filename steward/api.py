@@ -13,6 +13,7 @@ from ninja.parser import Parser
 from steward.accounts.api import router as accounts_router
 from steward.audit.api import router as audit_router
 from steward.concerns.api import router as concerns_router
+from steward.concerns.api_staff import router as concerns_staff_router
 from steward.fitness.api import router as fitness_router
 from steward.fitness.api_returns import router as fitness_returns_router
 from steward.organisations.api import router as organisations_router
@@ -73,6 +74,7 @@ api.add_router("/", fitness_router)
 api.add_router("/", fitness_returns_router)
 api.add_router("/", references_router)
 api.add_router("/", concerns_router)
+api.add_router("/", concerns_staff_router)
 
 
 @api.exception_handler(Http404)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("standards/", include("steward.standards.urls")),
     path("fitness/", include("steward.fitness.urls")),
     path("", include("steward.references.urls")),
+    path("concerns/", include("steward.concerns.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

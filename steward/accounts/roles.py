@@ -173,6 +173,20 @@ ROLES: tuple[RoleInfo, ...] = (
         requires_mfa=True,
     ),
     RoleInfo(
+        "custodian",
+        "Concerns custodian",
+        Group.REGULATOR,
+        Scope.NONE,
+        "Guards the identity of people who raise concerns in confidence.",
+        (
+            "Approve or refuse requests to reveal a confidential reporter's identity "
+            "outside the concerns team, with reasons.",
+            "Never approve a request you made yourself.",
+        ),
+        (READ_STANDARDS, FIND_ORGANISATIONS),
+        requires_mfa=True,
+    ),
+    RoleInfo(
         "case_examiner",
         "Case examiner",
         Group.REGULATOR,

@@ -1,10 +1,61 @@
-"""Who may do what with concerns: the regulator's concerns team (caseworkers)."""
+"""Who may do what with concerns. Deny by default.
+
+- The concerns team (caseworkers) reads concerns, writes to reporters, assigns,
+  keeps staff notes, triages and reviews detriment flags. Within the team an open or
+  confidential reporter's identity can be read (each reading audited).
+- Revealing a confidential reporter's identity outside the team needs a custodian,
+  who is never the person who asked (``concerns/reveal.py``).
+- Registrars see concerns flagged for urgent interim action.
+- The chair, chief executive and HR lead of an organisation a concern was referred
+  to see the referral: only what the reporter allowed, never who raised it.
+"""
 
 import rules
 
 from steward.accounts.rules import has_role
 
+# The employer roles that receive referrals of concerns.
+REFERRAL_ROLES = frozenset({"chair", "chief_executive", "hr_lead"})
+
 is_concerns_team = has_role("caseworker")
+is_custodian = has_role("custodian")
+is_registrar = has_role("registrar")
+
+
+def referral_organisation_ids(user) -> set[int]:
+    """Organisations whose referred concerns the user may read."""
+    from steward.accounts.selectors import current_assignments
+
+    if not user.is_authenticated:
+        return set()
+    return {
+        a.organisation_id
+        for a in current_assignments(user=user)
+        if a.role in REFERRAL_ROLES and a.organisation_id is not None
+    }
+
+
+@rules.predicate
+def receives_referrals(user) -> bool:
+    return bool(referral_organisation_ids(user))
+
+
+@rules.predicate
+def receives_referrals_for(user, organisation) -> bool:
+    return organisation is not None and organisation.pk in referral_organisation_ids(user)
+
 
 rules.add_perm("concerns.read_concern", is_concerns_team)
 rules.add_perm("concerns.message_reporter", is_concerns_team)
+rules.add_perm("concerns.use_queue", is_concerns_team)
+rules.add_perm("concerns.assign", is_concerns_team)
+rules.add_perm("concerns.add_staff_note", is_concerns_team)
+rules.add_perm("concerns.triage", is_concerns_team)
+rules.add_perm("concerns.read_identity", is_concerns_team)
+rules.add_perm("concerns.read_files", is_concerns_team)
+rules.add_perm("concerns.review_detriment", is_concerns_team)
+rules.add_perm("concerns.request_reveal", is_concerns_team)
+rules.add_perm("concerns.decide_reveal", is_custodian)
+rules.add_perm("concerns.see_urgent_flags", is_registrar)
+rules.add_perm("concerns.use_referrals", receives_referrals)
+rules.add_perm("concerns.read_referral", receives_referrals_for)

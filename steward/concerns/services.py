@@ -17,6 +17,7 @@ from django.db.models import Max
 
 from steward.audit.services import audit_record, audit_record_view
 from steward.concerns import crypto
+from steward.concerns.detriment import reporter_links_record
 from steward.concerns.models import (
     Anonymity,
     Concern,
@@ -131,6 +132,9 @@ def concern_submit(
         try:
             with transaction.atomic():
                 concern = Concern.objects.create(reference=_reference(), **values)
+                reporter_links_record(
+                    concern=concern, user=values["reporter_user"], identity=identity
+                )
                 if anonymity != Anonymity.ANONYMOUS:
                     audit_record(
                         actor=reporter_user,

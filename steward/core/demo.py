@@ -43,6 +43,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "regional-director", "Margaret Ó Súilleabháin", "regional_director", region=DEMO_REGION
     ),
     DemoPerson("caseworker", "Tomasz Wiśniewski", "caseworker"),
+    DemoPerson("custodian", "Niamh Gallagher", "custodian"),
     DemoPerson("case-examiner", "Helen D'Souza", "case_examiner"),
     DemoPerson("registrar", "Kwame Mensah", "registrar"),
     DemoPerson("hearings-officer", "Fiona MacLeod", "hearings_officer"),

@@ -378,3 +378,37 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} of {self.filename}"
+
+
+class DisciplinaryActionKind(models.TextChoices):
+    INVESTIGATION = "investigation", "Formal investigation"
+    EXCLUSION = "exclusion", "Exclusion or suspension from work"
+    WARNING = "warning", "Formal warning"
+    DEMOTION = "demotion", "Demotion or redeployment"
+    DISMISSAL = "dismissal", "Dismissal"
+    OTHER = "other", "Other formal action"
+
+
+class DisciplinaryAction(models.Model):
+    """Formal action an employer records against someone who works there. Restricted:
+    only the employer and the regulator see it."""
+
+    registrant = models.ForeignKey(
+        Registrant, on_delete=models.PROTECT, related_name="disciplinary_actions"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=DisciplinaryActionKind.choices)
+    started_on = models.DateField()
+    summary = models.TextField()  # restricted
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.registrant_id})"
