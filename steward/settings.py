@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "steward.fitness",
     "steward.references",
     "steward.concerns",
+    "steward.cases",
 ]
 
 MIDDLEWARE = [
