@@ -6,7 +6,7 @@ an audit event, in one transaction with the case row locked. An impossible move 
 refused with a message naming the current stage and where the case can go next.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django_fsm import can_proceed
@@ -47,6 +47,11 @@ def _stage_label(stage: str) -> str:
 
 def stage_move(*, case: Case, move: str, actor, reason: str) -> StageChange:
     """Move the case by the named transition, recording who, why and when."""
+    user = actor_user(actor)
+    if actor is not None and not isinstance(actor, str) and user is None:
+        raise PermissionDenied("Only regulator staff move cases.")
+    if user is not None and not user.has_perm("cases.move_case", case):
+        raise PermissionDenied("Only regulator staff move cases.")
     if move not in MOVES:
         raise ValidationError({"move": "Choose what to do next from the list."})
     reason = (reason or "").strip()

@@ -116,3 +116,15 @@ def test_a_move_needs_a_reason_and_a_known_name(case, make_user):
         stage_move(case=case, move="delete", actor=actor, reason="x")
     case.refresh_from_db()
     assert case.stage == Stage.TRIAGE
+
+
+def test_only_regulator_caseworkers_move_cases_but_steward_itself_can(case, make_user):
+    from django.core.exceptions import PermissionDenied
+
+    for role in ("registrar", "chair", "registrant"):
+        with pytest.raises(PermissionDenied):
+            stage_move(case=case, move="start_investigation", actor=make_user(role), reason="x")
+    case.refresh_from_db()
+    assert case.stage == Stage.TRIAGE
+    stage_move(case=case, move="start_investigation", actor="cases worker", reason="scheduled")
+    assert StageChange.objects.get(case=case).actor_label == "cases worker"
