@@ -327,6 +327,10 @@ CONCERNS_CODE_FAILURES_PER_CLIENT_PER_DAY = int(
     os.environ.get("CONCERNS_CODE_FAILURES_PER_CLIENT_PER_DAY", 20)
 )
 CONCERNS_CODE_FAILURES_PER_DAY = int(os.environ.get("CONCERNS_CODE_FAILURES_PER_DAY", 10000))
+# Supporting files sent with a concern or a reply (PDF, JPEG, PNG, DOCX, XLSX, PPTX,
+# plain text): the most bytes per file, and the most files at a time.
+CONCERNS_FILE_MAX_BYTES = int(os.environ.get("CONCERNS_FILE_MAX_BYTES", 10 * 1024 * 1024))
+CONCERNS_FILES_PER_SUBMISSION = int(os.environ.get("CONCERNS_FILES_PER_SUBMISSION", 5))
 # Argon2id cost of hashing a receipt code (every code presented is hashed once).
 # Codes carry 100 bits of entropy, so the hash guards a leaked database, not
 # guessing: OWASP's minimum (2 passes, 19 MiB) keeps inbox reads cheap.

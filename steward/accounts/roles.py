@@ -55,6 +55,9 @@ APPOINTMENTS = Task(
 )
 REFERENCES = Task("Request and give board member references", "references:requests", "References")
 READ_STANDARDS = Task("Read the code of conduct and the standards", "standards:current")
+CONCERN_REFERRALS = Task(
+    "Read concerns the regulator has referred to you", "concerns:referrals", "Referred concerns"
+)
 
 ROLES: tuple[RoleInfo, ...] = (
     RoleInfo(
@@ -77,6 +80,7 @@ ROLES: tuple[RoleInfo, ...] = (
                 "Fit and proper",
             ),
             Task("See the references given about you", "references:mine"),
+            Task("See the concerns you raised and reply", "concerns:mine"),
             READ_STANDARDS,
             FIND_ORGANISATIONS,
         ),
@@ -92,7 +96,15 @@ ROLES: tuple[RoleInfo, ...] = (
             "Submit the organisation's annual fit and proper return to the regional director.",
             "Approve board appointments once references and vetting are complete.",
         ),
-        (ROSTER, FITNESS, APPOINTMENTS, REFERENCES, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (
+            ROSTER,
+            FITNESS,
+            APPOINTMENTS,
+            REFERENCES,
+            CONCERN_REFERRALS,
+            ORGANISATION_PEOPLE,
+            FIND_ORGANISATIONS,
+        ),
     ),
     RoleInfo(
         "chief_executive",
@@ -104,7 +116,15 @@ ROLES: tuple[RoleInfo, ...] = (
             "Keep the board and senior manager roster accurate.",
             "Refer concerns about managers and receive alerts about restrictions.",
         ),
-        (ROSTER, FITNESS, APPOINTMENTS, REFERENCES, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (
+            ROSTER,
+            FITNESS,
+            APPOINTMENTS,
+            REFERENCES,
+            CONCERN_REFERRALS,
+            ORGANISATION_PEOPLE,
+            FIND_ORGANISATIONS,
+        ),
     ),
     RoleInfo(
         "senior_independent_director",
@@ -127,7 +147,15 @@ ROLES: tuple[RoleInfo, ...] = (
             "Run the checks of the fit and proper person test.",
             "Upload workforce records in bulk.",
         ),
-        (ROSTER, FITNESS, APPOINTMENTS, REFERENCES, ORGANISATION_PEOPLE, FIND_ORGANISATIONS),
+        (
+            ROSTER,
+            FITNESS,
+            APPOINTMENTS,
+            REFERENCES,
+            CONCERN_REFERRALS,
+            ORGANISATION_PEOPLE,
+            FIND_ORGANISATIONS,
+        ),
     ),
     RoleInfo(
         "regional_director",
@@ -162,6 +190,12 @@ ROLES: tuple[RoleInfo, ...] = (
             "Investigate fitness-to-practise cases.",
         ),
         (
+            Task("Triage concerns", "concerns:queue", "Concerns"),
+            Task(
+                "Review detriment flags: employers' action against people who raised concerns",
+                "concerns:detriment",
+                "Detriment",
+            ),
             Task(
                 "See directors found not fit and proper, referred by their employers",
                 "fitness:referrals",
@@ -183,7 +217,15 @@ ROLES: tuple[RoleInfo, ...] = (
             "outside the concerns team, with reasons.",
             "Never approve a request you made yourself.",
         ),
-        (READ_STANDARDS, FIND_ORGANISATIONS),
+        (
+            Task(
+                "Decide requests to reveal a reporter's identity",
+                "concerns:reveals",
+                "Reveal requests",
+            ),
+            READ_STANDARDS,
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(
@@ -216,6 +258,7 @@ ROLES: tuple[RoleInfo, ...] = (
                 "fitness:referrals",
             ),
             Task("See what waits for the registrar", "register_manage:registrar_home", "Registrar"),
+            Task("See concerns flagged for urgent action", "concerns:urgent", "Urgent concerns"),
             Task("Decide applications to join the register", "register_manage:applications"),
             Task("Verify qualifications", "register_manage:qualifications"),
             Task("Find a record to change its status or merge it", "register_manage:records"),

@@ -37,6 +37,7 @@ def navigation_for(*, user, path: str) -> list[dict]:
     items.append(("Register", reverse("register:search")))
     items.append(("Organisations", reverse("organisations:list")))
     items.append(("Standards", reverse("standards:current")))
+    items.append(("Raise a concern", reverse("concerns:start")))
     for info in role_infos_held(user=user):
         for task in info.tasks:
             if task.nav_label and task.url_name:

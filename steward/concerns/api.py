@@ -3,6 +3,10 @@
 The inbox is reached with the receipt code in the ``X-Receipt-Code`` header (never
 in the address, which proxies log). An unknown code and a wrong one get the same
 404. Submissions and wrong codes are limited per client and overall, per day.
+
+Supporting files are not sent through the API: they are added on the pages, when
+raising a concern (``/concerns/new/``) or from the inbox (``/concerns/inbox/``),
+where their type is checked and their metadata removed before they are stored.
 """
 
 import datetime as dt
@@ -48,6 +52,9 @@ class ConcernIn(Schema):
     organisation_ods_code: str = Field("", max_length=10)
     reporter: ReporterIn | None = None
     employer_may_see: bool = False
+    is_detriment: bool = Field(
+        False, description="The concern is about someone being treated badly for speaking up"
+    )
 
 
 class ConcernCreatedOut(Schema):
@@ -64,12 +71,22 @@ class MessageOut(Schema):
     body: str
 
 
+class FileOut(Schema):
+    number: int
+    name: str
+    media_type_name: str
+    received_on: dt.date
+
+
 class InboxOut(Schema):
     reference: str
     status: str
     status_label: str
     received_on: dt.date
     messages: list[MessageOut]
+    files: list[FileOut] = Field(
+        [], description="The files you sent (names only). Add files on the inbox page."
+    )
 
 
 class MessageIn(Schema):
@@ -86,7 +103,11 @@ class MessageIn(Schema):
 def concern_create(request, payload: ConcernIn):
     """Raise a concern about a manager (by registration number, or described) and/or an
     NHS organisation: openly, confidentially or anonymously. Confidential and
-    anonymous reporters get a receipt code for their inbox, shown only here."""
+    anonymous reporters get a receipt code for their inbox, shown only here.
+
+    Supporting files cannot be sent through the API: add them with the receipt code
+    on the inbox page, /concerns/inbox/ (PDF, JPEG, PNG, DOCX, XLSX, PPTX or plain
+    text; their metadata is removed before they are stored)."""
     if ratelimit.exceeded(request, ratelimit.SUBMISSIONS):
         return Status(429, {"detail": TOO_MANY})
     registrant = None
@@ -124,6 +145,7 @@ def concern_create(request, payload: ConcernIn):
             organisation=organisation,
             reporter_identity=payload.reporter.dict() if payload.reporter else None,
             employer_may_see=payload.employer_may_see,
+            is_detriment=payload.is_detriment,
         )
     except ValidationError as error:
         return Status(422, problem(error, "The concern could not be received."))
@@ -181,6 +203,15 @@ def concern_inbox(request):
             "status_label": ConcernStatus(concern.status).label,
             "received_on": concern.received_on,
             "messages": services.messages_for_reporter(concern=concern),
+            "files": [
+                {
+                    "number": f["number"],
+                    "name": f["name"],
+                    "media_type_name": f["type_name"],
+                    "received_on": f["received_on"],
+                }
+                for f in services.files_for_reporter(concern=concern)
+            ],
         },
     )
 
@@ -194,6 +225,8 @@ def concern_inbox(request):
     openapi_extra=RECEIPT_HEADER,
 )
 def concern_inbox_message(request, payload: MessageIn):
+    """Write to the caseworker. A reply to their question puts the concern back with
+    them. Files are added on the inbox page, not here."""
     concern = _concern_for_code(request)
     if isinstance(concern, Status):
         return concern

@@ -4,16 +4,27 @@ A known reporter (open or confidential; never anonymous) leaves keyed hashes of
 their registrant record and email address (``ReporterLink``), under a key derived
 from the concerns key. When an employer records disciplinary action against a
 registrant, the same hashes are computed for that registrant; a match flags the
-concern to the concerns team (``DetrimentFlag``). The employer is never told.
+concern to the concerns team (``DetrimentFlag``), who are told at once (the
+concern is not anonymous, so the time of the notification dates nothing about
+the reporter). The employer is never told: whatever the check finds, what they
+see and what the audit trail records of their action are the same.
 """
 
 import hashlib
 import hmac
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
+from steward.audit.services import audit_record, audit_record_view
 from steward.concerns.crypto import _private_key_bytes
 from steward.concerns.models import Concern, DetrimentFlag, ReporterLink
+from steward.core import clock
+from steward.notifications.services import notify
+
+MAX_NOTE = 5_000
+DETRIMENT_TOPIC = "concerns.detriment"
 
 
 def _link_secret() -> bytes:
@@ -75,13 +86,109 @@ def concerns_raised_by(registrant) -> list[Concern]:
 
 def disciplinary_action_check(*, action) -> list[DetrimentFlag]:
     """Flag every concern raised by the person the action is against (idempotent).
-    Called by the register when an employer records disciplinary action."""
+    Called by the register when an employer records disciplinary action; the
+    concerns team is told of each new flag, with nothing about anyone in the message."""
+    from steward.concerns.reveal import role_holders
+
     concerns = concerns_raised_by(action.registrant)
     flags = []
     with transaction.atomic():
         for concern in concerns:
-            flag, _ = DetrimentFlag.objects.get_or_create(
+            flag, created = DetrimentFlag.objects.get_or_create(
                 concern=concern, disciplinary_action=action
             )
             flags.append(flag)
+            if not created:
+                continue
+            audit_record(
+                actor="detriment check",
+                action="concerns.detriment.flagged",
+                reason="formal action recorded against someone who raised a concern",
+                subject=flag,
+                payload={"concern": concern.reference},
+            )
+            notify(
+                users=role_holders("caseworker"),
+                subject="A concern needs a detriment review",
+                body=(
+                    "An employer has recorded formal action against someone who raised a "
+                    "concern with us. Review whether they may have been treated badly for "
+                    "speaking up."
+                ),
+                url=reverse("concerns:detriment_review", kwargs={"pk": flag.pk}),
+                topic=DETRIMENT_TOPIC,
+            )
     return flags
+
+
+# --- Reviewing flags -----------------------------------------------------------------
+
+
+def detriment_flags():
+    """Flags for the concerns team: waiting for review first, then reviewed."""
+    from django.db.models import F
+
+    return DetrimentFlag.objects.select_related(
+        "concern",
+        "disciplinary_action",
+        "disciplinary_action__organisation",
+        "reviewed_by",
+    ).order_by(F("reviewed_at").desc(nulls_first=True), "-flagged_on", "-pk")
+
+
+def detriment_flag_get(*, pk: int) -> DetrimentFlag:
+    """One flag with what the review page shows (raises DetrimentFlag.DoesNotExist)."""
+    return detriment_flags().select_related("disciplinary_action__registrant").get(pk=pk)
+
+
+def detriment_flag_open(*, flag: DetrimentFlag, actor) -> dict:
+    """The employer's action behind a flag, for the concerns team; the reading of its
+    (restricted) summary is recorded."""
+    if actor is None or not actor.has_perm("concerns.review_detriment", flag.concern):
+        raise PermissionDenied("Only the concerns team can review detriment flags.")
+    action = flag.disciplinary_action
+    audit_record_view(
+        actor=actor,
+        subject=action,
+        fields=["summary"],
+        reason=f"reviewed detriment flag {flag.pk}",
+    )
+    return {
+        "kind": action.get_kind_display(),
+        "started_on": action.started_on,
+        "organisation": action.organisation,
+        "registrant": action.registrant,
+        "summary": action.summary,
+        "recorded_at": action.recorded_at,
+    }
+
+
+def detriment_flag_review(*, flag: DetrimentFlag, note: str, actor) -> DetrimentFlag:
+    """A caseworker records their review of a flag (once); audited without the note."""
+    if actor is None or not actor.has_perm("concerns.review_detriment", flag.concern):
+        raise PermissionDenied("Only the concerns team can review detriment flags.")
+    note = (note or "").strip() if isinstance(note, str) else ""
+    if not note:
+        raise ValidationError({"note": "Enter what you found and what happens next"})
+    if len(note) > MAX_NOTE:
+        raise ValidationError({"note": f"Your review must be {MAX_NOTE:,} characters or fewer"})
+    if "\x00" in note:
+        raise ValidationError({"note": "Your review must not include unusual characters"})
+    with transaction.atomic():
+        locked = DetrimentFlag.objects.select_for_update().select_related("concern").get(pk=flag.pk)
+        if locked.reviewed_at is not None:
+            raise ValidationError(
+                "Someone in the concerns team has already reviewed this flag. Nothing was changed."
+            )
+        locked.reviewed_by = actor
+        locked.reviewed_at = clock.now()
+        locked.review_note = note
+        locked.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+        audit_record(
+            actor=actor,
+            action="concerns.detriment.reviewed",
+            reason="reviewed a detriment flag",
+            subject=locked,
+            payload={"concern": locked.concern.reference},
+        )
+    return locked

@@ -45,6 +45,7 @@ def receives_referrals_for(user, organisation) -> bool:
     return organisation is not None and organisation.pk in referral_organisation_ids(user)
 
 
+rules.add_perm("concerns.see_own_concerns", rules.is_authenticated)
 rules.add_perm("concerns.read_concern", is_concerns_team)
 rules.add_perm("concerns.message_reporter", is_concerns_team)
 rules.add_perm("concerns.use_queue", is_concerns_team)

@@ -1,4 +1,4 @@
-"""Writes for concerns: receiving one, finding it by receipt code, messages.
+"""Writes for concerns: receiving one, finding it by receipt code, messages, files.
 
 Reporter actions on an anonymous concern are not audit events (the audit trail
 keeps exact times, which would date the submission); staff actions always are,
@@ -6,6 +6,7 @@ and every opening of sealed content by staff is recorded. See ADR 005.
 """
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -16,12 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from steward.audit.services import audit_record, audit_record_view
-from steward.concerns import crypto
+from steward.concerns import crypto, files
 from steward.concerns.detriment import reporter_links_record
 from steward.concerns.models import (
     Anonymity,
     Concern,
+    ConcernFile,
     ConcernMessage,
+    ConcernStatus,
     MessageAuthor,
 )
 from steward.concerns.receipts import ALPHABET, receipt_code_generate, receipt_code_hash
@@ -82,9 +85,12 @@ def concern_submit(
     reporter_user=None,
     employer_may_see: bool = False,
     is_detriment: bool = False,
+    uploads=(),
 ) -> Received:
-    """Receive a concern. Confidential and anonymous reporters (and open ones who ask)
-    get a receipt code, returned once and stored only as its hash."""
+    """Receive a concern, with any supporting files (``uploads``: uploaded files, or
+    :class:`files.CleanFile`). Confidential and anonymous reporters, and open ones
+    without an account, get a receipt code, returned once and stored only as its
+    hash. A file that cannot be accepted refuses the whole concern: nothing is kept."""
     if anonymity not in Anonymity.values:
         raise ValidationError({"anonymity": "Choose how you want to raise your concern"})
     cleaned = {
@@ -110,6 +116,7 @@ def concern_submit(
             raise ValidationError({"name": "Enter your name"})
         if not (identity["email"] or identity["phone"]) and reporter_user is None:
             raise ValidationError({"email": "Enter an email address or a phone number"})
+    cleaned_files = files.files_clean(uploads)
     today = clock.today()
     acknowledge_by, feedback_by = deadlines(today)
     code = receipt_code_generate() if anonymity != Anonymity.OPEN or reporter_user is None else None
@@ -135,12 +142,17 @@ def concern_submit(
                 reporter_links_record(
                     concern=concern, user=values["reporter_user"], identity=identity
                 )
+                _files_store(concern=concern, cleaned=cleaned_files, message=None)
                 if anonymity != Anonymity.ANONYMOUS:
                     audit_record(
                         actor=reporter_user,
                         action="concerns.concern.received",
                         subject=concern,
-                        payload={"reference": concern.reference, "anonymity": anonymity},
+                        payload={
+                            "reference": concern.reference,
+                            "anonymity": anonymity,
+                            "files": len(cleaned_files),
+                        },
                     )
             return Received(concern=concern, receipt_code=code)
         except IntegrityError:  # a reference (or, never in practice, a code) already used
@@ -159,20 +171,38 @@ def _next_number(concern: Concern) -> int:
     return (last or 0) + 1
 
 
-def reporter_message_add(*, concern: Concern, body: str) -> ConcernMessage:
-    """The reporter writes to the caseworker (from their inbox). Not audited: see above."""
+def reporter_message_add(*, concern: Concern, body: str, uploads=()) -> ConcernMessage:
+    """The reporter writes to the caseworker (from their inbox), with any files. A reply
+    to a question (status "awaiting the reporter") puts the concern back with the
+    caseworker ("acknowledged"). Reporter actions on an anonymous concern are not
+    audited (see above); on a named one they are, without the content."""
     text = _clean_text(body, name="body", limit=MAX_MESSAGE)
     if not text:
         raise ValidationError({"body": "Enter your message"})
+    cleaned_files = files.files_clean(uploads)
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
-        return ConcernMessage.objects.create(
+        message = ConcernMessage.objects.create(
             concern=locked,
             number=_next_number(locked),
             author=MessageAuthor.REPORTER,
             body_sealed=crypto.seal_text(text),
             sent_on=clock.today(),
         )
+        _files_store(concern=locked, cleaned=cleaned_files, message=message)
+        if locked.status == ConcernStatus.AWAITING_REPORTER:
+            locked.status = ConcernStatus.ACKNOWLEDGED
+            locked.version += 1
+            locked.save(update_fields=["status", "version"])
+            concern.status, concern.version = locked.status, locked.version
+        if locked.anonymity != Anonymity.ANONYMOUS:
+            audit_record(
+                actor=locked.reporter_user,
+                action="concerns.message.received",
+                subject=locked,
+                payload={"message": message.number, "files": len(cleaned_files)},
+            )
+    return message
 
 
 def caseworker_message_add(*, concern: Concern, body: str, actor) -> ConcernMessage:
@@ -231,4 +261,88 @@ def messages_for_reporter(*, concern: Concern) -> list[dict]:
             "body": crypto.open_text(m.body_sealed),
         }
         for m in concern.messages.order_by("number")
+    ]
+
+
+# --- Supporting files ---------------------------------------------------------------
+
+
+def _files_store(*, concern: Concern, cleaned: list, message: ConcernMessage | None) -> list:
+    """Seal and store files already checked and stripped (inside the caller's
+    transaction, with the concern locked or just created)."""
+    if not cleaned:
+        return []
+    last = ConcernFile.objects.filter(concern=concern).aggregate(last=Max("number"))["last"]
+    today = clock.today()
+    stored = []
+    for offset, clean in enumerate(cleaned, start=1):
+        stored.append(
+            ConcernFile.objects.create(
+                concern=concern,
+                message=message,
+                number=(last or 0) + offset,
+                name_sealed=crypto.seal_text(clean.name),
+                media_type=clean.media_type,
+                size=len(clean.content),
+                sha256=hashlib.sha256(clean.content).hexdigest(),
+                content_sealed=crypto.seal_bytes(clean.content),
+                received_on=today,
+            )
+        )
+    return stored
+
+
+def concern_files_add(*, concern: Concern, uploads, message: ConcernMessage | None = None):
+    """Add the reporter's supporting files to a concern (optionally with one of their
+    messages). Each file's type is found from its content and its metadata removed
+    before it is sealed; if any file cannot be accepted, none is stored."""
+    cleaned = files.files_clean(uploads)
+    if not cleaned:
+        raise ValidationError({"files": "Choose a file to send"})
+    if message is not None and message.concern_id != concern.pk:
+        raise ValidationError("That message belongs to another concern.")
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        stored = _files_store(concern=locked, cleaned=cleaned, message=message)
+        if locked.anonymity != Anonymity.ANONYMOUS:
+            audit_record(
+                actor=locked.reporter_user,
+                action="concerns.files.received",
+                subject=locked,
+                payload={"files": [f.number for f in stored]},
+            )
+    return stored
+
+
+def concern_file_open(*, concern_file: ConcernFile, actor) -> tuple[str, str, bytes]:
+    """A supporting file for the concerns team: (original name, media type, content).
+    Each opening is recorded, naming the file but never its content."""
+    concern = concern_file.concern
+    if actor is None or not actor.has_perm("concerns.read_files", concern):
+        raise PermissionDenied("Only the concerns team can open the files sent with a concern.")
+    audit_record_view(
+        actor=actor,
+        subject=concern,
+        fields=[f"file_{concern_file.number}_name", f"file_{concern_file.number}_content"],
+        reason="opened a supporting file",
+    )
+    return (
+        crypto.open_text(concern_file.name_sealed),
+        concern_file.media_type,
+        crypto.open_bytes(concern_file.content_sealed),
+    )
+
+
+def files_for_reporter(*, concern: Concern) -> list[dict]:
+    """The files the reporter sent, by name, for their own inbox (no content)."""
+    return [
+        {
+            "number": f.number,
+            "name": crypto.open_text(f.name_sealed),
+            "type_name": files.TYPE_NAMES.get(f.media_type, f.media_type),
+            "size": f.size,
+            "received_on": f.received_on,
+            "message_number": f.message.number if f.message_id else None,
+        }
+        for f in concern.files.select_related("message").order_by("number")
     ]

@@ -134,7 +134,9 @@ def demo_load() -> list[DemoSignIn]:
 
 def _capabilities_demo_load() -> None:
     """Standards, references and appointments, then a year and a half of the fit and
-    proper person test and its annual returns (in that order: each builds on the last)."""
+    proper person test and its annual returns, then concerns in every state (in that
+    order: each builds on the last)."""
+    from steward.concerns.demo import concerns_demo_load
     from steward.fitness.demo import fitness_demo_load
     from steward.fitness.demo_returns import fitness_returns_demo_load
     from steward.references.demo import references_demo_load
@@ -144,6 +146,7 @@ def _capabilities_demo_load() -> None:
     references_demo_load(actor=ACTOR)
     fitness_demo_load(actor=ACTOR)
     fitness_returns_demo_load(actor=ACTOR)
+    concerns_demo_load(actor=ACTOR)
 
 
 # Demo people who also have a register record of their own: role → (ODS, category, title).

@@ -46,6 +46,24 @@ def notify(*, users: Iterable, subject: str, body: str, url: str = "", topic: st
     return len(people)
 
 
+def notify_address(*, email: str, subject: str, body: str, url: str = "") -> bool:
+    """Email someone who has no Steward account (e.g. a registrant who never signed
+    in), after the transaction commits. Same rules as ``notify``: no restricted details."""
+    email = (email or "").strip()
+    if "@" not in email:
+        return False
+
+    def send() -> None:
+        link = f"\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else ""
+        try:
+            send_mail(subject, f"{body}{link}", None, [email])
+        except OSError as exc:
+            logger.warning("notification email failed: %s", type(exc).__name__)
+
+    transaction.on_commit(send)
+    return True
+
+
 def notifications_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:

@@ -10,7 +10,7 @@ from django import forms
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field, years_from_today
-from steward.register.models import RoleCategory
+from steward.register.models import DisciplinaryActionKind, RoleCategory
 from steward.register.numbers import clean_registration_number, registration_number_problem
 
 # The NHS began on 5 July 1948: no NHS role starts before it.
@@ -252,3 +252,35 @@ class RoleEndForm(NhsukForm):
             "settlement_agreement": data["settlement_agreement"] == "yes",
             "settlement_confidentiality_terms": data["settlement_confidentiality_terms"] == "yes",
         }
+
+
+class DisciplinaryActionForm(NhsukForm):
+    """Record formal action against one of the organisation's people."""
+
+    kind = forms.ChoiceField(
+        label="What kind of action is it?",
+        choices=DisciplinaryActionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of action",
+            "invalid_choice": "Select the kind of action",
+        },
+    )
+    started_on = NhsukDateField(
+        name="Start date",
+        label="When did the action start?",
+        help_text="For example, 3 3 2026",
+        earliest=NHS_BEGAN,
+        latest=clock.today,
+        error_messages={"required": "Enter the date the action started"},
+    )
+    summary = text_field(
+        "Summary",
+        max_length=5000,
+        required_message="Enter a summary of the action and why it was taken",
+        hint=(
+            "What the action is and why it was taken. Only your organisation and the "
+            "regulator can see this."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -11,4 +11,9 @@ urlpatterns = [
     path("add/", views_roster.member_add, name="add"),
     path("roles/<int:pk>/end/", views_roster.role_end, name="role_end"),
     path("people/<str:registration_number>/", views_roster.person_detail, name="person"),
+    path(
+        "people/<str:registration_number>/disciplinary/",
+        views_roster.disciplinary_record,
+        name="disciplinary",
+    ),
 ]

@@ -21,8 +21,8 @@ from steward.core.formatting import uk_date
 from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
 from steward.organisations.presenters import pagination
-from steward.register import roster
-from steward.register.forms_roster import RoleEndForm, RosterAddForm
+from steward.register import disciplinary, roster
+from steward.register.forms_roster import DisciplinaryActionForm, RoleEndForm, RosterAddForm
 from steward.register.models import CareerRole, Registrant
 from steward.register.public import status_tag
 
@@ -189,11 +189,24 @@ def person_detail(request, registration_number):
         raise Http404("No one you employ has that registration number.") from exc
     if not request.user.has_perm("register.view_full_record", record.registrant):
         raise Http404("No one you employ has that registration number.")
+    # Disciplinary action: only the organisations where the viewer records it.
+    here = {role.organisation_id for role in record.roles_here}
+    recording = [
+        org for org in disciplinary.recording_organisations(user=request.user) if org.pk in here
+    ]
+    actions = disciplinary.disciplinary_actions_for(
+        registrant=record.registrant, organisations=recording
+    )
+    fields = [*record.restricted_fields, *(["disciplinary_actions"] if actions else [])]
     audit_record_view(
         actor=request.user,
         subject=record.registrant,
-        fields=record.restricted_fields,
+        fields=fields,
         reason="employer viewed the full record of someone on their roster",
+    )
+    record_url = reverse(
+        "roster:disciplinary",
+        kwargs={"registration_number": record.registrant.registration_number},
     )
     return render(
         request,
@@ -203,5 +216,69 @@ def person_detail(request, registration_number):
             "registrant": record.registrant,
             "status_tag": status_tag,
             "back_url": roster_url(record.current_roles_here[0].organisation),
+            "disciplinary_actions": actions,
+            "show_disciplinary": bool(recording),
+            "disciplinary_links": [
+                {
+                    "href": f"{record_url}?{urlencode({'organisation': org.ods_code})}",
+                    "text": "Record disciplinary action"
+                    + (f" at {org.name}" if len(recording) > 1 else ""),
+                }
+                for org in recording
+            ],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@employer_organisation_required
+def disciplinary_record(request, organisation, registration_number):
+    """Record formal action against someone who holds or held a role here. The page
+    says the same whatever the regulator knows about them."""
+    if not disciplinary.may_record(user=request.user, organisation=organisation):
+        raise PermissionDenied
+    try:
+        registrant = disciplinary.disciplinary_subject_get(
+            organisation=organisation, registration_number=registration_number
+        )
+    except Registrant.DoesNotExist as exc:
+        raise Http404("No one on your roster has that registration number.") from exc
+    if request.user.has_perm("register.view_full_record", registrant):
+        back_url = reverse(
+            "roster:person", kwargs={"registration_number": registrant.registration_number}
+        )
+        back_text = f"Back to {registrant.display_name}"
+    else:
+        back_url, back_text = roster_url(organisation), "Back to the roster"
+    form = DisciplinaryActionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            disciplinary.disciplinary_action_record(
+                registrant=registrant,
+                organisation=organisation,
+                kind=data["kind"],
+                started_on=data["started_on"],
+                summary=data["summary"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Disciplinary action recorded for {registrant.display_name} "
+                f"({registrant.registration_number}).",
+            )
+            return redirect(back_url)
+    return render(
+        request,
+        "register/roster/disciplinary.jinja",
+        {
+            "form": form,
+            "registrant": registrant,
+            "organisation": organisation,
+            "back_url": back_url,
+            "back_text": back_text,
         },
     )

@@ -1,9 +1,9 @@
 import logging
 
 import pytest
-from django.db import connection
 
 from steward.concerns.models import Concern
+from steward.concerns.tests.privacy import every_stored_value
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +25,6 @@ def _raise(client, body=None, **extra):
 
 def _inbox(client, code, **extra):
     return client.get("/api/v1/concerns/inbox", HTTP_X_RECEIPT_CODE=code, **{**CLIENT, **extra})
-
-
-def _every_stored_value() -> str:
-    values = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                values.extend(
-                    bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v)
-                    for v in row
-                )
-    return "\n".join(values)
 
 
 def test_an_anonymous_reporter_raises_a_concern_and_reads_the_reply(
@@ -76,7 +63,7 @@ def test_nothing_identifying_is_stored_or_logged(client, organisation, caplog):
     code = _raise(client).json()["receipt_code"]
     _inbox(client, code)
     _inbox(client, "WRONG-CODE-0000-0000-0000")
-    stored = _every_stored_value()
+    stored = every_stored_value()
     assert IP not in stored
     assert AGENT not in stored
     assert code not in stored and code.replace("-", "") not in stored
@@ -145,3 +132,46 @@ def test_a_confidential_reporter_gets_a_code_and_an_open_one_too(client, organis
         response = _raise(client, body)
         assert response.status_code == 201, response.content
         assert response.json()["receipt_code"]
+
+
+def test_a_reply_through_the_api_puts_the_concern_back_with_the_caseworker(
+    client, organisation, make_user
+):
+    from steward.concerns import services
+    from steward.concerns.models import ConcernStatus
+
+    data = _raise(client, {**BODY, "is_detriment": True}).json()
+    concern = Concern.objects.get(reference=data["reference"])
+    assert concern.is_detriment
+    services.caseworker_message_add(
+        concern=concern, body="Which ward?", actor=make_user("caseworker")
+    )
+    Concern.objects.filter(pk=concern.pk).update(status=ConcernStatus.AWAITING_REPORTER)
+    reply = client.post(
+        "/api/v1/concerns/inbox/messages",
+        {"body": "Ward 9."},
+        content_type="application/json",
+        HTTP_X_RECEIPT_CODE=data["receipt_code"],
+        **CLIENT,
+    )
+    assert reply.status_code == 201
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.ACKNOWLEDGED and concern.version == 2
+    inbox = _inbox(client, data["receipt_code"]).json()
+    assert inbox["status"] == "acknowledged" and inbox["files"] == []
+
+
+def test_the_api_lists_files_added_on_the_pages_by_name(client, organisation):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steward.concerns import services
+
+    data = _raise(client).json()
+    concern = Concern.objects.get(reference=data["reference"])
+    services.concern_files_add(
+        concern=concern, uploads=[SimpleUploadedFile("ward rota.txt", b"Mon: none")]
+    )
+    inbox = _inbox(client, data["receipt_code"]).json()
+    assert [(f["number"], f["name"], f["media_type_name"]) for f in inbox["files"]] == [
+        (1, "ward rota.txt", "text file")
+    ]

@@ -28,8 +28,11 @@ SPEAKING_UP = re.compile(
 
 
 def html(response) -> str:
+    """The page's main content (the header links everyone to "Raise a concern", which
+    is not about the person a reference describes)."""
     assert response.status_code == 200, response.status_code
-    return response.content.decode()
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")]
 
 
 def start_data(day=1, month=12, year=2026, **extra) -> dict:

@@ -4,6 +4,33 @@ import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from gunicorn.glogging import Logger
+
+# Where people raise concerns and read replies: their requests are never written to
+# the access log, so no line records when someone did so (ADR 005). The concerns
+# team's own pages and API (the queue) are logged as usual.
+REPORTER_PAGES = ("/concerns/new", "/concerns/inbox", "/concerns/mine")
+REPORTER_API = ("/api/v1/concerns/inbox",)
+REPORTER_API_EXACT = ("/api/v1/concerns", "/api/v1/concerns/")
+
+
+def is_reporter_path(path: str) -> bool:
+    """Whether a request path is one of the reporter routes the access log omits."""
+    path = "/" + (path or "").lstrip("/")
+    while "//" in path:
+        path = path.replace("//", "/")
+    if path in REPORTER_API_EXACT:
+        return True
+    return any(path == p or path.startswith(p + "/") for p in REPORTER_PAGES + REPORTER_API)
+
+
+class StewardLogger(Logger):
+    """Gunicorn's logger, less the access log lines of the reporter routes."""
+
+    def access(self, resp, req, environ, request_time):
+        if is_reporter_path(environ.get("PATH_INFO", "")):
+            return
+        super().access(resp, req, environ, request_time)
 
 
 class Command(BaseCommand):
@@ -39,6 +66,8 @@ class Command(BaseCommand):
                 # No client address, query string or user agent: they can identify
                 # people, and query strings can carry what they searched for.
                 self.cfg.set("access_log_format", '"%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+                # ...and nothing at all for the routes where concerns are raised.
+                self.cfg.set("logger_class", StewardLogger)
                 self.cfg.set("forwarded_allow_ips", "127.0.0.1")
 
             def load(self):
