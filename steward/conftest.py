@@ -2,7 +2,7 @@
 
 import pytest
 
-from steward.accounts.models import RoleAssignment, User
+from steward.accounts.models import CATEGORY_ROLES, RoleAssignment, User
 from steward.core.tests.browser import browser, page, server  # noqa: F401 - shared fixtures
 from steward.organisations.models import Organisation, OrganisationType, Region
 
@@ -57,6 +57,8 @@ def make_user(db):
             full_name=full_name,
         )
         if role:
+            if role in CATEGORY_ROLES and not panel_category:
+                panel_category = "lay"
             RoleAssignment.objects.create(
                 user=user,
                 role=role,
@@ -82,7 +84,6 @@ def role_user(make_user, organisation, region):
             if info.scope in {Scope.ORGANISATION, Scope.ORGANISATION_OR_REGION}
             else None,
             region=region if info.scope is Scope.REGION else None,
-            panel_category="lay" if slug == "panel_member" else "",
         )
 
     return make

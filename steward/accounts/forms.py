@@ -28,10 +28,10 @@ class RoleGrantForm(NhsukForm):
         help_text="For regional directors and regional data-request issuers",
     )
     panel_category = forms.ChoiceField(
-        label="Panel membership",
+        label="Lay or manager member",
         required=False,
-        choices=[("", "Not a panel member"), *PanelCategory.choices],
-        help_text="For panel members only",
+        choices=[("", "Neither"), *PanelCategory.choices],
+        help_text="For panel members and case examiners only",
     )
     reason = forms.CharField(
         label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

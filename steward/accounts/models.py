@@ -91,6 +91,10 @@ class PanelCategory(models.TextChoices):
     MANAGER = "manager", "Manager member"
 
 
+# Roles held as a lay or a manager member: panels and case examiners mix both.
+CATEGORY_ROLES = ("case_examiner", "panel_member")
+
+
 def _scope_constraints() -> list[models.CheckConstraint]:
     """Each role's scope, enforced by the database as well as by the services."""
     by_scope: dict[Scope, list[str]] = {}
@@ -161,12 +165,12 @@ class RoleAssignment(models.Model):
         constraints = [
             *_scope_constraints(),
             models.CheckConstraint(
-                condition=Q(panel_category="") | Q(role="panel_member"),
-                name="panel_category_only_for_panel_members",
+                condition=Q(panel_category="") | Q(role__in=CATEGORY_ROLES),
+                name="category_only_for_panels_and_examiners",
             ),
             models.CheckConstraint(
-                condition=~Q(role="panel_member") | ~Q(panel_category=""),
-                name="panel_member_has_category",
+                condition=~Q(role__in=CATEGORY_ROLES) | ~Q(panel_category=""),
+                name="panel_member_or_examiner_has_category",
             ),
         ]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from steward.accounts.models import ApiToken, RoleAssignment, User
+from steward.accounts.models import CATEGORY_ROLES, ApiToken, RoleAssignment, User
 from steward.accounts.roles import ROLES_BY_SLUG, Scope
 from steward.audit.services import audit_record
 from steward.core import clock
@@ -49,12 +49,14 @@ def _validate_scope(*, role: str, organisation, region, panel_category: str) -> 
         raise ValidationError(
             {"organisation": "Choose either an organisation or a region, not both."}
         )
-    if role == "panel_member" and panel_category not in {"lay", "manager"}:
+    if role in CATEGORY_ROLES and panel_category not in {"lay", "manager"}:
         raise ValidationError(
             {"panel_category": "Choose whether they sit as a lay or a manager member."}
         )
-    if role != "panel_member" and panel_category:
-        raise ValidationError({"panel_category": "Only panel members are lay or manager members."})
+    if role not in CATEGORY_ROLES and panel_category:
+        raise ValidationError(
+            {"panel_category": "Only panel members and case examiners are lay or manager members."}
+        )
 
 
 def role_grant(

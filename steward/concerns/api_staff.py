@@ -583,7 +583,7 @@ def referrals(request, page: int = Query(1, ge=1, le=1_000_000)):  # noqa: B008
 def referral(request, referral_id: int):
     user = request_user(request)
     decision = selectors.referral_get(pk=referral_id)
-    if decision is None or not user.has_perm("concerns.read_referral", decision.referred_to):
+    if decision is None or not user.has_perm("concerns.read_referral", decision):
         if not user.has_perm("concerns.use_referrals"):
             return Status(
                 403,

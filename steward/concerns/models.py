@@ -7,11 +7,19 @@ does, and a receipt code is stored only as its Argon2id hash: nothing here can
 date a submission more finely than the day or tie it to a client. See ADR 005.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from steward.core import clock
+
+
+def random_id() -> int:
+    """A random primary key. Sequential keys would order anonymous submissions and
+    replies among audited events with exact times, dating them more finely than the day."""
+    return secrets.randbelow(2**62) + 1
 
 
 class Anonymity(models.TextChoices):
@@ -31,6 +39,7 @@ class ConcernStatus(models.TextChoices):
 
 
 class Concern(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     # A random reference people can quote (never a count of concerns received).
     reference = models.CharField(max_length=20, unique=True)
     anonymity = models.CharField(max_length=20, choices=Anonymity.choices)
@@ -126,6 +135,7 @@ class MessageAuthor(models.TextChoices):
 class ConcernMessage(models.Model):
     """A message between the reporter and the caseworker (the reporter sees all of them)."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="messages")
     # Messages are ordered by number: they carry a date, never a time.
     number = models.PositiveIntegerField()
@@ -203,6 +213,7 @@ class ConcernFile(models.Model):
     """A supporting file, stripped of its metadata and then sealed. The original file
     name is sealed too (names often carry people's names)."""
 
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="files")
     # Set when the file came with a message rather than with the report.
     message = models.ForeignKey(

@@ -41,8 +41,13 @@ def receives_referrals(user) -> bool:
 
 
 @rules.predicate
-def receives_referrals_for(user, organisation) -> bool:
-    return organisation is not None and organisation.pk in referral_organisation_ids(user)
+def receives_referral(user, decision) -> bool:
+    """The referral went to an organisation where the user receives referrals, and the
+    concern is not about the user (a chair or chief executive can be its subject)."""
+    if decision is None or decision.referred_to_id not in referral_organisation_ids(user):
+        return False
+    subject = decision.concern.subject_registrant
+    return subject is None or subject.user_id != user.pk
 
 
 rules.add_perm("concerns.see_own_concerns", rules.is_authenticated)
@@ -59,4 +64,4 @@ rules.add_perm("concerns.request_reveal", is_concerns_team)
 rules.add_perm("concerns.decide_reveal", is_custodian)
 rules.add_perm("concerns.see_urgent_flags", is_registrar)
 rules.add_perm("concerns.use_referrals", receives_referrals)
-rules.add_perm("concerns.read_referral", receives_referrals_for)
+rules.add_perm("concerns.read_referral", receives_referral)

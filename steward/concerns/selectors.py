@@ -141,14 +141,18 @@ def current_employer(registrant: Registrant | None):
     return role.organisation if role else None
 
 
-def referral_recipients(*, organisation) -> list[User]:
-    """The chair, chief executive and HR lead of an organisation now."""
+def referral_recipients(*, organisation, subject=None) -> list[User]:
+    """The chair, chief executive and HR lead of an organisation now, except the
+    manager the concern is about (who may well be one of them)."""
     ids = (
         RoleAssignment.objects.current()
         .filter(organisation=organisation, role__in=REFERRAL_ROLES)
         .values("user_id")
     )
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    people = User.objects.filter(pk__in=ids, is_active=True)
+    if subject is not None and subject.user_id is not None:
+        people = people.exclude(pk=subject.user_id)
+    return list(people.order_by("pk"))
 
 
 def registrars() -> list[User]:
@@ -201,6 +205,8 @@ def referrals_for(*, user) -> QuerySet[TriageDecision]:
             outcome=TriageOutcome.REFER_TO_EMPLOYER,
             referred_to_id__in=referral_organisation_ids(user),
         )
+        # Never a concern about the person reading (a chair or chief executive).
+        .exclude(concern__subject_registrant__user=user)
         .order_by("-decided_at", "-pk")
     )
 

@@ -437,7 +437,9 @@ def triage_decide(
 
         if outcome == TriageOutcome.REFER_TO_EMPLOYER:
             notify(
-                users=selectors.referral_recipients(organisation=referred_to),
+                users=selectors.referral_recipients(
+                    organisation=referred_to, subject=locked.subject_registrant
+                ),
                 subject="The regulator has referred a concern to your organisation",
                 body=(
                     f"Concern {locked.reference} has been referred to {referred_to.name} "
@@ -506,7 +508,7 @@ def referral_report_open(*, decision: TriageDecision, actor) -> dict | None:
     reporter's identity, messages, notes or files."""
     if decision.outcome != TriageOutcome.REFER_TO_EMPLOYER or actor is None:
         raise PermissionDenied("This is not a referral.")
-    if not actor.has_perm("concerns.read_referral", decision.referred_to):
+    if not actor.has_perm("concerns.read_referral", decision):
         raise PermissionDenied("Only the employer the concern was referred to can read it.")
     concern = Concern.objects.get(pk=decision.concern_id)
     if not concern.employer_may_see:

@@ -334,7 +334,9 @@ def _triage_done(decision) -> str:
     if decision.outcome == TriageOutcome.CLOSE:
         return f"Concern {concern.reference} is closed. The person who raised it has been told why."
     if decision.outcome == TriageOutcome.REFER_TO_EMPLOYER:
-        told = selectors.referral_recipients(organisation=decision.referred_to)
+        told = selectors.referral_recipients(
+            organisation=decision.referred_to, subject=concern.subject_registrant
+        )
         text = f"Concern {concern.reference} is referred to {decision.referred_to.name}."
         if not told:
             text += (
@@ -372,7 +374,7 @@ def _referral_organisation(request, pk):
     if decision is None:
         raise Http404("No referral has that number.")
     request.referral = decision
-    return decision.referred_to
+    return decision
 
 
 @require_GET

@@ -54,6 +54,7 @@ def test_role_grant_records_assignment_and_audit_event(make_user, organisation):
         ("caseworker", True, False, "not held"),
         ("data_request_issuer", True, True, "either"),
         ("panel_member", False, False, "lay or a manager"),
+        ("case_examiner", False, False, "lay or a manager"),
         ("made_up", False, False, "Choose a role"),
     ],
 )

@@ -266,3 +266,44 @@ def test_the_referral_and_urgent_lists_run_a_bounded_number_of_queries(
     few = measure()
     add(8)
     assert measure() == few
+
+
+def test_a_chief_executive_who_is_the_subject_never_receives_or_reads_the_referral(
+    client, caseworker, chair, organisation, make_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    chief = make_user("chief_executive", organisation=organisation, email="ceo@rr8.example")
+    subject = manager(organisation, user=chief, names=("Morgan", "Chief"))
+    with django_capture_on_commit_callbacks(execute=True):
+        item = concern(
+            organisation=organisation,
+            registrant=subject,
+            anonymity="confidential",
+            employer_may_see=True,
+        )
+        decision = triage.triage_decide(
+            concern=item,
+            outcome="refer_to_employer",
+            cited_refs=["CC1"],
+            reasons=REASONS,
+            employer_summary=SUMMARY,
+            actor=caseworker,
+            version=item.version,
+        )
+    to_chief = [m for m in mail.outbox if "ceo@rr8.example" in m.to]
+    # Told as the subject (never who raised it), not as the employer receiving it.
+    assert [m.subject for m in to_chief] == ["A concern has been raised about you"]
+    assert any(chair.email in m.to for m in mail.outbox)
+
+    client.force_login(chief)
+    listing = client.get(reverse("concerns:referrals")).content.decode()
+    assert item.reference not in listing
+    page = client.get(reverse("concerns:referral", kwargs={"pk": decision.pk}))
+    assert page.status_code == 403
+    api = client.get(f"/api/v1/concerns/referrals/{decision.pk}")
+    assert api.status_code in {403, 404}
+    assert WHAT not in page.content.decode() + api.content.decode()
+
+    client.force_login(chair)
+    assert client.get(reverse("concerns:referral", kwargs={"pk": decision.pk})).status_code == 200

@@ -132,3 +132,30 @@ def test_only_the_concerns_team_reads_and_writes_and_each_read_is_recorded(organ
     event = AuditEvent.objects.get(action="concerns.concern.restricted_viewed")
     assert event.actor_id == caseworker.pk
     assert WHAT not in event.payload
+
+
+def test_concerns_messages_and_files_have_random_keys_that_cannot_order_them(organisation):
+    """Sequential keys would place an anonymous concern between audited events that
+    carry exact times."""
+    from steward.concerns.files import CleanFile
+    from steward.concerns.models import ConcernFile, ConcernMessage
+
+    concerns = [
+        services.concern_submit(
+            anonymity="anonymous",
+            answers={"what_happened": f"Report {n}"},
+            organisation=organisation,
+            uploads=[CleanFile(name="a.txt", media_type="text/plain", content=b"a")],
+        ).concern
+        for n in range(5)
+    ]
+    for item in concerns:
+        services.reporter_message_add(concern=item, body="More")
+    for model, rows in (
+        ("concern", concerns),
+        ("message", list(ConcernMessage.objects.all())),
+        ("file", list(ConcernFile.objects.all())),
+    ):
+        ids = [row.pk for row in rows]
+        assert len(set(ids)) == 5, model
+        assert max(ids) > 2**40, model  # all five below 2**40 by chance: about 2**-110

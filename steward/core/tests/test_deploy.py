@@ -43,3 +43,17 @@ def test_demo_skip_mfa_refused_without_debug():
     result = _run({**PRODUCTION, "DEMO_SKIP_MFA": "1"}, "check")
     assert result.returncode != 0
     assert "DEMO_SKIP_MFA" in result.stderr
+
+
+def test_every_model_change_has_its_migration(db):
+    """A model or choice change without a migration would leave a real database behind
+    (e.g. a new role missing from the role check constraint)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit as missing:
+        raise AssertionError(f"Missing migrations:\n{out.getvalue()}") from missing
