@@ -87,6 +87,7 @@ class QueueRow:
     feedback: Deadline
     assignee: str
     flagged: bool
+    replied: bool = False
 
 
 def queue_rows(concerns, *, today: dt.date) -> list[QueueRow]:
@@ -109,6 +110,7 @@ def queue_rows(concerns, *, today: dt.date) -> list[QueueRow]:
                 ),
                 assignee=concern.assigned_to.full_name if concern.assigned_to_id else "",
                 flagged=bool(getattr(concern, "flagged", False)),
+                replied=bool(getattr(concern, "replied", False)) and not closed,
             )
         )
     return rows

@@ -14,8 +14,10 @@ from steward.accounts.models import RoleAssignment, User
 from steward.concerns.models import (
     Concern,
     ConcernFile,
+    ConcernMessage,
     ConcernStatus,
     DetrimentFlag,
+    MessageAuthor,
     TriageDecision,
     TriageOutcome,
 )
@@ -32,6 +34,7 @@ QUEUE_FILTERS = {
     "open": "All open",
     "new": "New",
     "awaiting_reporter": "Awaiting reporter",
+    "replied": "Reporter replied",
     "overdue": "Overdue",
     "mine": "Assigned to me",
     "unassigned": "Unassigned",
@@ -50,6 +53,21 @@ def overdue_q(today: dt.date) -> Q:
     return (late_acknowledgement | late_feedback) & ~Q(status=ConcernStatus.CLOSED)
 
 
+def _reporter_has_the_last_word():
+    """The reporter wrote last: a reply (or more information) nobody has answered."""
+    answered = ConcernMessage.objects.filter(
+        concern=OuterRef("concern"), number__gt=OuterRef("number"), author=MessageAuthor.CASEWORKER
+    )
+    return ConcernMessage.objects.filter(
+        concern=OuterRef("pk"), author=MessageAuthor.REPORTER
+    ).exclude(Exists(answered))
+
+
+def replied_q() -> Q:
+    """Open concerns whose latest message is from the reporter."""
+    return Q(Exists(_reporter_has_the_last_word())) & ~Q(status=ConcernStatus.CLOSED)
+
+
 def _unreviewed_flags():
     return DetrimentFlag.objects.filter(concern=OuterRef("pk"), reviewed_at__isnull=True)
 
@@ -60,6 +78,7 @@ def _filter_q(name: str, *, user, today: dt.date) -> Q:
         "open": is_open,
         "new": Q(status=ConcernStatus.NEW),
         "awaiting_reporter": Q(status=ConcernStatus.AWAITING_REPORTER),
+        "replied": replied_q(),
         "overdue": overdue_q(today),
         "mine": is_open & Q(assigned_to_id=user.pk),
         "unassigned": is_open & Q(assigned_to__isnull=True),
@@ -78,6 +97,7 @@ def queue(*, name: str, user, today: dt.date | None = None) -> QuerySet[Concern]
         .select_related("subject_registrant", "organisation", "assigned_to")
         .annotate(
             flagged=Exists(_unreviewed_flags()),
+            replied=Exists(_reporter_has_the_last_word()),
             described=Case(
                 When(subject_description_sealed__isnull=False, then=Value(True)),
                 default=Value(False),

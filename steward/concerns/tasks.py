@@ -14,6 +14,7 @@ from django.urls import reverse
 from steward.audit.services import audit_record
 from steward.concerns.models import Concern, ConcernStatus, DetrimentFlag, IdentityReveal
 from steward.concerns.reveal import role_holders
+from steward.concerns.selectors import overdue_q, replied_q
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.notifications.models import Notification
@@ -22,22 +23,10 @@ from steward.notifications.services import notify
 DIGEST_TOPIC = "concerns-digest:{day}"
 
 
-def _overdue_q(today: dt.date) -> Q:
-    """Overdue: not acknowledged in time, or no first feedback in time; never closed ones.
-    The queue's own definition when there is one, so the digest and the queue agree."""
-    try:
-        from steward.concerns.selectors import overdue_q
-    except ImportError:
-        late_acknowledgement = Q(acknowledged_on__isnull=True, acknowledge_by__lt=today)
-        late_feedback = Q(first_feedback_on__isnull=True, feedback_by__lt=today)
-        return (late_acknowledgement | late_feedback) & ~Q(status=ConcernStatus.CLOSED)
-    return overdue_q(today)
-
-
 def digest_counts(*, today: dt.date) -> dict[str, int]:
     """What waits for the concerns team, counted (three queries)."""
     yesterday = today - dt.timedelta(days=1)
-    overdue = _overdue_q(today)
+    overdue = overdue_q(today)
     counts = Concern.objects.aggregate(
         received_yesterday=Count("pk", filter=Q(received_on=yesterday)),
         still_new=Count("pk", filter=Q(status=ConcernStatus.NEW, received_on__lt=yesterday)),
@@ -48,6 +37,7 @@ def digest_counts(*, today: dt.date) -> dict[str, int]:
             "pk", filter=overdue & Q(first_feedback_on__isnull=True, feedback_by__lt=today)
         ),
         awaiting_reporter=Count("pk", filter=Q(status=ConcernStatus.AWAITING_REPORTER)),
+        reporter_replied=Count("pk", filter=replied_q()),
     )
     counts["detriment_flags"] = DetrimentFlag.objects.filter(reviewed_at__isnull=True).count()
     return counts
@@ -94,6 +84,14 @@ def _team_lines(counts: dict[str, int]) -> list[str]:
                 counts["awaiting_reporter"],
                 "concern is waiting for the person who raised it",
                 "concerns are waiting for the people who raised them",
+            )
+        )
+    if counts["reporter_replied"]:
+        lines.append(
+            _plural(
+                counts["reporter_replied"],
+                "concern has a reply from the person who raised it",
+                "concerns have replies from the people who raised them",
             )
         )
     if counts["detriment_flags"]:

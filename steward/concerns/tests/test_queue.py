@@ -110,15 +110,26 @@ def test_each_filter_shows_its_concerns(signed_in, caseworker, colleague, organi
         actor=caseworker,
         version=closed.version,
     )
-    everything = (late, new, waiting, mine, theirs, flagged, closed)
+    # Asked, and the reporter answered: their reply is the last word until answered.
+    replied = concern(organisation=organisation)
+    triage.concern_message_send(
+        concern=replied, body="Who else saw it?", actor=caseworker, needs_reply=True
+    )
+    services.reporter_message_add(concern=replied, body="The night sister saw it too.")
+    answered = concern(organisation=organisation)
+    triage.concern_message_send(concern=answered, body="Any dates?", actor=caseworker)
+    services.reporter_message_add(concern=answered, body="Early March.")
+    triage.concern_message_send(concern=answered, body="Thank you.", actor=caseworker)
+    everything = (late, new, waiting, mine, theirs, flagged, closed, replied, answered)
     expected = {
         "new": {late, new, mine, theirs, flagged},
         "awaiting_reporter": {waiting},
+        "replied": {replied},
         "overdue": {late},
         "mine": {mine},
-        "unassigned": {late, new, waiting, flagged},
+        "unassigned": {late, new, waiting, flagged, replied, answered},
         "detriment": {flagged},
-        "open": {late, new, waiting, mine, theirs, flagged},
+        "open": {late, new, waiting, mine, theirs, flagged, replied, answered},
         "closed": {closed},
     }
     for name, shown in expected.items():

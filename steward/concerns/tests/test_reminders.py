@@ -194,3 +194,19 @@ def test_the_worker_runs_it_every_day():
     schedule = Schedule.objects.get(name=DAILY_DIGEST_SCHEDULE)
     assert schedule.func == DAILY_DIGEST_FUNC == "steward.concerns.tasks.concerns_daily_digest"
     assert schedule.schedule_type == Schedule.DAILY
+
+
+def test_replies_nobody_has_answered_are_counted(organisation, caseworker, travel):
+    from steward.concerns import services, triage
+
+    travel(DAY)
+    concern = submit(organisation, "anonymous")
+    triage.concern_message_send(
+        concern=concern, body="Which ward?", actor=caseworker, needs_reply=True
+    )
+    services.reporter_message_add(concern=concern, body="Ward 7, on nights.")
+    travel(DAY + dt.timedelta(days=1))
+    concerns_daily_digest()
+    body = digests(caseworker).get().body
+    assert "1 concern has a reply from the person who raised it" in body
+    assert "Ward 7" not in body
