@@ -44,7 +44,10 @@ def navigation_for(*, user, path: str) -> list[dict]:
                 item = (task.nav_label, reverse(task.url_name))
                 if item not in items:
                     items.append(item)
-    return [{"text": text, "href": href, "current": path.startswith(href)} for text, href in items]
+    # The longest matching address is the current one (/concerns/queue/ and not also
+    # /concerns/ when the caseworker is in the queue).
+    best = max((href for _, href in items if path.startswith(href)), key=len, default=None)
+    return [{"text": text, "href": href, "current": href == best} for text, href in items]
 
 
 def home_sections(*, user: User) -> list[dict]:

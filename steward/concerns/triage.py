@@ -259,9 +259,13 @@ def _reporter_text(concern: Concern, outcome: str, referred_to) -> str:
             if concern.employer_may_see
             else "We have not shared your report with them: they see only our summary of it."
         )
+        about_you = {
+            Anonymity.CONFIDENTIAL: " We have not told them who you are.",
+            Anonymity.ANONYMOUS: " We do not know who you are, so nothing about you was shared.",
+        }.get(concern.anonymity, "")
         return (
             f"We have looked at your concern and referred it to {referred_to.name}, the "
-            f"employer, to look into. {shared} We have not told them who you are."
+            f"employer, to look into. {shared}{about_you}"
         )
     if outcome == TriageOutcome.OPEN_CASE:
         text = (

@@ -71,7 +71,7 @@ def test_the_receipt_code_from_the_confirmation_opens_the_inbox(client, organisa
     # The reply form carries the code, so no session is needed; and a way out.
     assert f'name="code" value="{code.lower().replace("-", " ")}"' in text
     assert f'action="{REPLY}"' in text
-    assert "Sign out of this inbox" in text
+    assert "Leave this inbox" in text
 
 
 @pytest.mark.parametrize("status", list(ConcernStatus))

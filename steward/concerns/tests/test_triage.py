@@ -475,3 +475,26 @@ def test_a_manager_without_an_account_is_told_by_email_at_their_registered_addre
     assert len(told) == 1 and told[0].subject == "A concern has been raised about you"
     assert REPORTER["name"] not in told[0].body and "does not tell anyone who" in told[0].body
     assert fresh(item).subject_told_on == TODAY
+
+
+@pytest.mark.parametrize(
+    ("anonymity", "said", "not_said"),
+    [
+        ("confidential", "We have not told them who you are", "We do not know who you are"),
+        ("anonymous", "We do not know who you are", "We have not told them who you are"),
+        ("open", "referred it to", "who you are"),
+    ],
+)
+def test_the_reporter_is_told_about_a_referral_in_words_that_fit_how_they_spoke_up(
+    caseworker, organisation, employers, anonymity, said, not_said
+):
+    item = concern(organisation=organisation, anonymity=anonymity)
+    decide(
+        item,
+        caseworker,
+        "refer_to_employer",
+        employer_summary="Please look into it.",
+        referred_to=organisation,
+    )
+    last = services.messages_for_reporter(concern=item)[-1]["body"]
+    assert said in last and not_said not in last
