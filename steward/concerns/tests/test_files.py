@@ -287,6 +287,74 @@ def test_png_text_and_xmp_are_removed():
     assert not getattr(image, "text", {})
 
 
+def png_of_size(width: int, height: int) -> bytes:
+    """A black-and-white PNG of any size, written by hand: a few kilobytes on disk
+    however many pixels it claims (a "decompression bomb" when large)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    row = b"\x00" * (1 + (width + 7) // 8)
+    pixels = zlib.compress(row * height, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        (8_000, 6_000),  # 48 million pixels: over Steward's limit, under Pillow's
+        (20_000, 10_000),  # 200 million: Pillow itself calls it a bomb
+    ],
+)
+def test_images_of_more_than_40_million_pixels_are_refused_before_decoding(size):
+    data = png_of_size(*size)
+    assert len(data) < files.max_file_bytes()
+    with pytest.raises(ValidationError) as refused:
+        files.file_clean(upload("ward.png", data))
+    assert refused.value.message_dict["files"] == [
+        "'ward.png' is too large an image: it has more than 40 million pixels. "
+        "Make it smaller and send it again"
+    ]
+
+
+def test_an_image_just_under_the_pixel_limit_is_accepted():
+    cleaned = files.file_clean(upload("scan.png", png_of_size(4_000, 2_500)))
+    assert Image.open(io.BytesIO(cleaned.content)).size == (4_000, 2_500)
+
+
+def test_phone_photos_saved_as_mpo_are_kept_as_a_jpeg_of_the_first_picture():
+    exif = Image.Exif()
+    exif[0x010F] = CAMERA
+    exif[0x0112] = 6
+    exif[GPS_IFD] = {1: "N", 2: (53.0, 47.0, 59.0)}
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (40, 20), (0, 0, 250)), Image.new("RGB", (40, 20))
+    first.save(out, "MPO", save_all=True, append_images=[second], exif=exif)
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+
+    cleaned = files.file_clean(upload("IMG_0001.jpg", out.getvalue()))
+    assert cleaned.media_type == files.JPEG
+    assert CAMERA.encode() not in cleaned.content and b"MPF" not in cleaned.content
+    image = Image.open(io.BytesIO(cleaned.content))
+    assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
+    assert image.size == (20, 40)  # turned upright
+    assert not dict(image.getexif()) and image.getpixel((10, 20))[2] > 200
+
+
+def test_png_transparency_is_kept_as_an_alpha_channel():
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 0)).save(out, "PNG", transparency=(0, 0, 0))
+    image = Image.open(io.BytesIO(files.file_clean(upload("key.png", out.getvalue())).content))
+    assert image.mode == "RGBA" and image.getpixel((1, 1))[3] == 0
+
+
 def test_pdf_information_and_xmp_metadata_are_removed():
     data = pdf_with_metadata()
     assert AUTHOR.encode() in data
