@@ -307,6 +307,18 @@ if not AUDIT_SIGNING_KEY and not (DEBUG or TESTING):
 # Public keys (hex) of retired signing keys, so their checkpoints still verify.
 AUDIT_PREVIOUS_VERIFY_KEYS = env_list("AUDIT_PREVIOUS_VERIFY_KEYS")
 
+# --- Clients behind a proxy ----------------------------------------------------
+# How many proxies stand in front of Steward (the TLS proxy in front of `steward
+# serve` is one). Per-client rate limits take the client's address from the
+# X-Forwarded-For header: the address the nearest trusted proxy saw (the Nth from
+# the right). 0 (the default) uses REMOTE_ADDR, right only with no proxy in front.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0) or 0)
+except ValueError as exc:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number, like 1.") from exc
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 # --- Concerns -----------------------------------------------------------------
 # The regulator's concerns key (32 bytes as 64 hex characters): report content,
 # messages, files and reporters' identities are sealed to its public half. Local
@@ -327,6 +339,14 @@ CONCERNS_CODE_FAILURES_PER_CLIENT_PER_DAY = int(
     os.environ.get("CONCERNS_CODE_FAILURES_PER_CLIENT_PER_DAY", 20)
 )
 CONCERNS_CODE_FAILURES_PER_DAY = int(os.environ.get("CONCERNS_CODE_FAILURES_PER_DAY", 10000))
+# Receipt codes one client may present in a day, right or wrong (each costs an
+# Argon2 hash): generous, so a reporter reading and replying is never stopped.
+CONCERNS_INBOX_READS_PER_CLIENT_PER_DAY = int(
+    os.environ.get("CONCERNS_INBOX_READS_PER_CLIENT_PER_DAY", 500)
+)
+# How long the answers carried between the pages of raising a concern stay usable
+# after the last page was shown (the time is only in the signed hidden field).
+CONCERNS_JOURNEY_MAX_AGE_SECONDS = int(os.environ.get("CONCERNS_JOURNEY_MAX_AGE_SECONDS", 21600))
 # Supporting files sent with a concern or a reply (PDF, JPEG, PNG, DOCX, XLSX, PPTX,
 # plain text): the most bytes per file, and the most files at a time.
 CONCERNS_FILE_MAX_BYTES = int(os.environ.get("CONCERNS_FILE_MAX_BYTES", 10 * 1024 * 1024))
@@ -339,8 +359,8 @@ RECEIPT_ARGON2_MEMORY_KIB = int(os.environ.get("RECEIPT_ARGON2_MEMORY_KIB", 1945
 
 # --- Public register ----------------------------------------------------------
 # Requests per client to the public register's pages and API, e.g. "120/m",
-# "600/5m", or "off". Clients are told apart by REMOTE_ADDR: behind a proxy,
-# have the proxy set it (or terminate at a proxy that rate-limits itself).
+# "600/5m", or "off". Clients are told apart as steward.core.clients.client_group
+# sees them (set TRUSTED_PROXY_COUNT behind a proxy).
 REGISTER_PUBLIC_RATE = os.environ.get("REGISTER_PUBLIC_RATE", "120/m")
 
 # --- API --------------------------------------------------------------------
@@ -351,12 +371,24 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No line about a request to the routes where concerns are raised and read
+    # (a timed line would date a reporter's visit; ADR 005): on the handler for
+    # every logger, and on Django's request loggers for any other handler.
+    "filters": {"no_reporter_routes": {"()": "steward.core.logging.OmitReporterRoutes"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_reporter_routes"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Never log request bodies or query strings of failed requests: they can
         # hold restricted data. Django's request logger includes only the path.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["no_reporter_routes"]},
+        "django.security.csrf": {"filters": ["no_reporter_routes"]},
+        "django.server": {"filters": ["no_reporter_routes"]},
     },
 }
 CSRF_FAILURE_VIEW = "steward.core.views.csrf_failure"

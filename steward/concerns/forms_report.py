@@ -319,7 +319,8 @@ class ContactForm(QuestionForm):
                     "email",
                     "Enter an email address in the correct format, like name@example.com",
                 )
-        if phone and "phone" not in self.errors and not PHONE.match(phone):
+        digits = sum(ch.isdigit() for ch in phone)
+        if phone and "phone" not in self.errors and not (PHONE.match(phone) and 7 <= digits <= 20):
             self.add_error("phone", "Enter a phone number, like 0113 496 0000 or +44 113 496 0000")
         if not email and not phone and not ({"email", "phone"} & set(self.errors)):
             self.add_error("email", "Enter an email address or a phone number")

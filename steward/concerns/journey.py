@@ -3,8 +3,11 @@
 There is no server-side session for this journey (ADR 005): a session row would
 record an expiry time to the second. The answers so far travel from page to page
 in one hidden field, signed (``django.core.signing`` with a salt used only here)
-so they cannot be changed on the way, and limited in size. A state that has been
-changed, or is too large, cannot be read: the reporter is asked to start again.
+so they cannot be changed on the way, and limited in size. The signature carries
+the time the page was shown (only there: it is never stored), and answers older
+than ``CONCERNS_JOURNEY_MAX_AGE_SECONDS`` (six hours) are refused. A state that
+has been changed, is too large or too old cannot be read: the reporter is asked
+to start again.
 
 Each question is a step with a slug (``/concerns/new/<slug>/``). Which steps apply
 depends on earlier answers (a manager's details only when the concern is about a
@@ -19,25 +22,26 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 
 from steward.concerns import forms_report as forms
-from steward.concerns import services
+from steward.concerns import ratelimit, services
 from steward.concerns.models import Anonymity, DailyCount
 from steward.core import clock
 from steward.organisations.models import Organisation
 from steward.organisations.selectors import ODS_CODE_SHAPE, organisation_search
 from steward.register import public
 
-SALT = "steward.concerns.journey.answers.v1"
+SALT = "steward.concerns.journey.answers.v2"
 MAX_STATE_CHARS = 300_000
 FIRST = "about"
 CHECK = "check"
 SEARCH_RESULTS = 10
 # Marks a journey's answers as sent, for the day, so sending the same page twice
 # (a browser asked to resend it) does not raise the concern twice.
-SENT_BUCKET = "journey_sent"
+SENT_BUCKET = ratelimit.JOURNEY_SENT
 
 
 class BadState(Exception):
@@ -152,16 +156,38 @@ def new_state() -> dict:
     return {"v": 1, "nonce": secrets.token_urlsafe(16), "done": [], "changing": False, "a": {}}
 
 
+class _Signer(signing.TimestampSigner):
+    """Django's timestamped signer, telling the time by ``clock`` (so tests can move it)."""
+
+    @staticmethod
+    def _now() -> int:
+        return int(clock.now().timestamp())
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(self._now())
+
+    def unsign(self, value: str, max_age: float | None = None) -> str:
+        result = signing.Signer.unsign(self, value)
+        value, timestamp = result.rsplit(self.sep, 1)
+        signed_at = signing.b62_decode(timestamp)
+        if max_age is not None and self._now() - signed_at > max_age:
+            raise signing.SignatureExpired("The answers are too old")
+        return value
+
+
 def state_dump(state: dict) -> str:
-    return signing.Signer(salt=SALT).sign_object(state, compress=True)
+    return _Signer(salt=SALT).sign_object(state, compress=True)
 
 
 def state_load(token: str | None) -> dict:
-    """The answers from the hidden field; :class:`BadState` when they cannot be trusted."""
+    """The answers from the hidden field; :class:`BadState` when they cannot be trusted
+    (changed, too large, or signed more than ``CONCERNS_JOURNEY_MAX_AGE_SECONDS`` ago)."""
     if not isinstance(token, str) or not token or len(token) > MAX_STATE_CHARS:
         raise BadState
     try:
-        state = signing.Signer(salt=SALT).unsign_object(token)
+        state = _Signer(salt=SALT).unsign_object(
+            token, max_age=settings.CONCERNS_JOURNEY_MAX_AGE_SECONDS
+        )
     except (signing.BadSignature, ValueError, TypeError) as exc:
         raise BadState from exc
     if (

@@ -177,20 +177,10 @@ class StaffNote(models.Model):
         return f"Note on {self.concern_id}"
 
 
-class DailyLimitKey(models.Model):
-    """Today's random key for telling clients apart in the rate limits; deleted the
-    next day, so yesterday's counts can no longer be linked to any address."""
-
-    day = models.DateField(primary_key=True)
-    key = models.BinaryField()
-
-    def __str__(self) -> str:
-        return f"Limit key for {self.day}"
-
-
 class DailyCount(models.Model):
-    """How many times today a client (an HMAC of its address under today's key), or
-    everyone ("*"), did something limited. Days only: nothing finer is kept."""
+    """How many times on a day everyone ("*") did something limited, or a journey was
+    sent (a hash of its random number). Days only; nothing per client (those counts
+    live in process memory: see ``ratelimit.py``)."""
 
     day = models.DateField()
     bucket = models.CharField(max_length=30)

@@ -7,12 +7,14 @@ and every opening of sealed content by staff is recorded. See ADR 005.
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -40,6 +42,8 @@ ANSWER_FIELDS = (
     "local_outcome",
 )
 IDENTITY_FIELDS = ("name", "email", "phone")
+PHONE_CHARACTERS = re.compile(r"[0-9 +()\-]+")
+PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 20
 MAX_TEXT = 20_000
 MAX_MESSAGE = 10_000
 
@@ -64,6 +68,25 @@ def _clean_text(value, *, name: str, limit: int, required: bool = False) -> str:
     if "\x00" in text:
         raise ValidationError({name: "Remove the unusual characters and try again"})
     return text
+
+
+def _contact_check(identity: dict) -> None:
+    """An email address Django accepts, and a phone number of digits, spaces, "+", "("
+    ")" and "-" with 7 to 20 digits; either may be left out."""
+    errors = {}
+    if identity["email"]:
+        try:
+            validate_email(identity["email"])
+        except ValidationError:
+            errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    phone = identity["phone"]
+    if phone and not (
+        PHONE_CHARACTERS.fullmatch(phone)
+        and PHONE_MIN_DIGITS <= sum(c.isdigit() for c in phone) <= PHONE_MAX_DIGITS
+    ):
+        errors["phone"] = "Enter a phone number, like 0113 496 0000 or +44 113 496 0000"
+    if errors:
+        raise ValidationError(errors)
 
 
 def deadlines(received_on: dt.date) -> tuple[dt.date, dt.date]:
@@ -116,6 +139,7 @@ def concern_submit(
             raise ValidationError({"name": "Enter your name"})
         if not (identity["email"] or identity["phone"]) and reporter_user is None:
             raise ValidationError({"email": "Enter an email address or a phone number"})
+        _contact_check(identity)
     cleaned_files = files.files_clean(uploads)
     today = clock.today()
     acknowledge_by, feedback_by = deadlines(today)

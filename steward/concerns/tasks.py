@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from steward.audit.services import audit_record
+from steward.concerns import ratelimit
 from steward.concerns.models import Concern, ConcernStatus, DetrimentFlag, IdentityReveal
 from steward.concerns.reveal import role_holders
 from steward.concerns.selectors import overdue_q, replied_q
@@ -111,6 +112,7 @@ def concerns_daily_digest(*, today: dt.date | None = None) -> int:
     counts only. A second run the same day sends nothing; nobody is told when there
     is nothing to report. Returns how many people were told."""
     today = today or clock.today()
+    ratelimit.purge_old_days(today=today)
     topic = DIGEST_TOPIC.format(day=today.isoformat())
     caseworkers = {user.pk: user for user in role_holders("caseworker")}
     custodians = {user.pk: user for user in role_holders("custodian")}

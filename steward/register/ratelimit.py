@@ -5,7 +5,9 @@ means 120 requests a minute from one client; units are ``s``, ``m``, ``h`` and
 ``d``, optionally with a number (``"600/5m"``). ``None``, ``""`` or ``"off"``
 turns the limit off. The cache is shared by every process (the database cache
 in production), so the limit holds across servers. Clients are told apart by
-their address, kept only as a salted hash in the cache key.
+``steward.core.clients.client_group`` (their address, read through the proxies
+``TRUSTED_PROXY_COUNT`` trusts; an IPv6 client by its /64), kept only as a salted
+hash in the cache key.
 
 Fixed windows: simple and cheap (two cache operations a request); a client
 can at most double the rate across a window boundary, which is fine for
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from steward.core.clients import client_group
 
 DEFAULT_RATE = "120/m"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -45,8 +49,7 @@ def parse_rate(value: str | None) -> Rate | None:
 
 
 def client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    salted = f"{settings.SECRET_KEY}:{address}".encode()
+    salted = f"{settings.SECRET_KEY}:{client_group(request)}".encode()
     return hashlib.sha256(salted).hexdigest()[:32]
 
 

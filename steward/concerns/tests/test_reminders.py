@@ -210,3 +210,13 @@ def test_replies_nobody_has_answered_are_counted(organisation, caseworker, trave
     body = digests(caseworker).get().body
     assert "1 concern has a reply from the person who raised it" in body
     assert "Ward 7" not in body
+
+
+def test_the_daily_digest_also_clears_earlier_days_counts(organisation, caseworker, travel):
+    from steward.concerns.models import DailyCount
+
+    travel(DAY)
+    DailyCount.objects.create(day=DAY - dt.timedelta(days=3), bucket="submission", client="*")
+    DailyCount.objects.create(day=DAY, bucket="submission", client="*", count=2)
+    concerns_daily_digest()
+    assert list(DailyCount.objects.values_list("day", flat=True)) == [DAY]

@@ -44,7 +44,6 @@ EXPECTED_TABLES = {
     "concerns.ConcernFile",
     "concerns.ConcernMessage",
     "concerns.DailyCount",
-    "concerns.DailyLimitKey",
 }
 
 

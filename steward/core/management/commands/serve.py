@@ -6,24 +6,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from gunicorn.glogging import Logger
 
-# Where people raise concerns and read replies: their requests are never written to
-# the access log, so no line records when someone did so (ADR 005). The concerns
-# team's own pages and API (the queue) are logged as usual.
-REPORTER_PAGES = ("/concerns/new", "/concerns/inbox", "/concerns/mine")
-REPORTER_API = ("/api/v1/concerns/inbox",)
-REPORTER_API_EXACT = ("/api/v1/concerns", "/api/v1/concerns/")
+from steward.core.logging import is_reporter_path
 
 
-def is_reporter_path(path: str) -> bool:
-    """Whether a request path is one of the reporter routes the access log omits."""
-    path = "/" + (path or "").lstrip("/")
-    while "//" in path:
-        path = path.replace("//", "/")
-    if path in REPORTER_API_EXACT:
-        return True
-    return any(path == p or path.startswith(p + "/") for p in REPORTER_PAGES + REPORTER_API)
-
-
+# Requests to the routes where people raise concerns and read replies are never
+# written to the access log, so no line records when someone did so (ADR 005).
 class StewardLogger(Logger):
     """Gunicorn's logger, less the access log lines of the reporter routes."""
 
