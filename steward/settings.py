@@ -357,6 +357,28 @@ CONCERNS_FILES_PER_SUBMISSION = int(os.environ.get("CONCERNS_FILES_PER_SUBMISSIO
 RECEIPT_ARGON2_TIME_COST = int(os.environ.get("RECEIPT_ARGON2_TIME_COST", 2))
 RECEIPT_ARGON2_MEMORY_KIB = int(os.environ.get("RECEIPT_ARGON2_MEMORY_KIB", 19456))
 
+# --- Fitness-to-practise cases ------------------------------------------------------
+# Days of notice a registrant gets before a hearing, and to appeal a determination.
+CASES_HEARING_NOTICE_DAYS = int(os.environ.get("CASES_HEARING_NOTICE_DAYS", 28))
+CASES_APPEAL_DAYS = int(os.environ.get("CASES_APPEAL_DAYS", 28))
+# Interim orders: the longest one can last, and how often it must be reviewed.
+CASES_INTERIM_MAX_MONTHS = int(os.environ.get("CASES_INTERIM_MAX_MONTHS", 18))
+CASES_INTERIM_REVIEW_MONTHS = int(os.environ.get("CASES_INTERIM_REVIEW_MONTHS", 6))
+# The longest suspension, and how long before a sanction ends its review is due.
+CASES_SUSPENSION_MAX_MONTHS = int(os.environ.get("CASES_SUSPENSION_MAX_MONTHS", 12))
+CASES_REVIEW_BEFORE_EXPIRY_DAYS = int(os.environ.get("CASES_REVIEW_BEFORE_EXPIRY_DAYS", 56))
+# Years each kind of sanction stays on the public entry after it ends (barring: for
+# as long as it lasts, then this many years). Advice is never published.
+CASES_PUBLICATION_YEARS = {
+    "warning": int(os.environ.get("CASES_PUBLISH_WARNING_YEARS", 5)),
+    "undertakings": int(os.environ.get("CASES_PUBLISH_UNDERTAKINGS_YEARS", 5)),
+    "conditions": int(os.environ.get("CASES_PUBLISH_CONDITIONS_YEARS", 10)),
+    "suspension": int(os.environ.get("CASES_PUBLISH_SUSPENSION_YEARS", 10)),
+    "barring": int(os.environ.get("CASES_PUBLISH_BARRING_YEARS", 10)),
+}
+# Evidence files: the largest accepted.
+CASES_EVIDENCE_MAX_BYTES = int(os.environ.get("CASES_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+
 # --- Public register ----------------------------------------------------------
 # Requests per client to the public register's pages and API, e.g. "120/m",
 # "600/5m", or "off". Clients are told apart as steward.core.clients.client_group

@@ -24,6 +24,7 @@ urlpatterns = [
     path("fitness/", include("steward.fitness.urls")),
     path("", include("steward.references.urls")),
     path("concerns/", include("steward.concerns.urls")),
+    path("cases/", include("steward.cases.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

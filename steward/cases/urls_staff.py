@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the cases pages."""
+
+urlpatterns: list = []
