@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.urls import reverse
+from markupsafe import Markup, escape
 
+from steward.cases.models import Sanction, SanctionKind, SanctionStatus
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.core.jinja import query
@@ -263,16 +265,81 @@ def public_registrant_lookup(*, registration_number: str) -> Lookup:
     return Lookup(registrant=registrant)
 
 
+@dataclass(frozen=True)
+class PublicSanction:
+    """A sanction or interim order's public fields: never the allegations, evidence or
+    the panel's reasons, only what the published summary says."""
+
+    id: int
+    kind: str
+    interim: bool
+    status: str
+    effective_from: dt.date
+    ends_on: dt.date | None
+    ended_on: dt.date | None
+    conditions: str
+    summary: str
+    publish_until: dt.date | None
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == SanctionStatus.IN_FORCE
+
+
+PUBLIC_SANCTION_FIELDS = (
+    "id",
+    "kind",
+    "interim",
+    "status",
+    "effective_from",
+    "ends_on",
+    "ended_on",
+    "conditions",
+    "published_summary",
+    "publish_until",
+)
+# Sanctions that restrict practice while in force; the others (a warning, agreed
+# undertakings) are shown for their publication period only.
+RESTRICTING_KINDS = (SanctionKind.CONDITIONS, SanctionKind.SUSPENSION, SanctionKind.BARRING)
+
+
+def shown_sanctions_q(today: dt.date) -> Q:
+    """Sanctions the public sees: published (never advice, never a health-related
+    matter) and either restricting practice now (interim orders: only then) or
+    within their publication period. One replaced on appeal is unpublished."""
+    in_force = Q(status=SanctionStatus.IN_FORCE) & (Q(interim=True) | Q(kind__in=RESTRICTING_KINDS))
+    in_period = Q(interim=False, publish_until__gte=today) & Q(
+        status__in=[SanctionStatus.IN_FORCE, SanctionStatus.ENDED, SanctionStatus.SUPERSEDED]
+    )
+    return (
+        Q(published=True, effective_from__lte=today)
+        & ~Q(kind=SanctionKind.ADVICE)
+        & (in_force | in_period)
+    )
+
+
+def public_sanctions(registrant_id: int, *, today: dt.date | None = None) -> list[PublicSanction]:
+    """The sanctions on a public entry, newest first, in one query."""
+    today = today or clock.today()
+    rows = (
+        Sanction.objects.filter(shown_sanctions_q(today), registrant_id=registrant_id)
+        .order_by("-effective_from", "-pk")
+        .values_list(*PUBLIC_SANCTION_FIELDS)
+    )
+    return [PublicSanction(*row) for row in rows]
+
+
 @dataclass
 class EntryData:
     registrant: Registrant
     roles: list[CareerRole]
     qualifications: list[Qualification]
     status_change: StatusChange | None
+    sanctions: list[PublicSanction] = field(default_factory=list)
 
 
 def public_entry_data(registrant: Registrant) -> EntryData:
-    """Everything the public entry shows, in three more queries."""
+    """Everything the public entry shows, in four more queries."""
     today = clock.today()
     roles = list(
         _public_roles(
@@ -295,6 +362,7 @@ def public_entry_data(registrant: Registrant) -> EntryData:
         roles=roles,
         qualifications=qualifications,
         status_change=status_change,
+        sanctions=public_sanctions(registrant.pk, today=today),
     )
 
 
@@ -482,6 +550,23 @@ class Restriction:
     heading: str
     since: str
     text: str
+    interim: bool = False
+
+    @property
+    def html(self) -> Markup:
+        """The callout's body: when it took effect, and what it means."""
+        return Markup("<p>In force since {}.</p><p>{}</p>").format(self.since, self.text)
+
+
+@dataclass
+class SanctionSection:
+    """One sanction on the public entry: its anchor (the barred list links to it),
+    heading and summary list rows."""
+
+    anchor: str
+    heading: str
+    in_force: bool
+    rows: list[dict]
 
 
 @dataclass
@@ -495,12 +580,44 @@ class EntryPage:
     past_roles: list[RoleRow] = field(default_factory=list)
     qualifications: list[dict] = field(default_factory=list)
     merged_from: str | None = None
+    sanctions: list[SanctionSection] = field(default_factory=list)
 
 
 def _status_since(data: EntryData) -> dt.date:
     if data.status_change is not None:
         return data.status_change.effective_on
     return data.registrant.status_since
+
+
+# The register status each kind of sanction or interim order brings.
+SANCTION_STATUS = {
+    SanctionKind.CONDITIONS: RegisterStatus.CONDITIONS,
+    SanctionKind.SUSPENSION: RegisterStatus.SUSPENDED,
+    SanctionKind.BARRING: RegisterStatus.BARRED,
+}
+SANCTION_HEADINGS = {
+    SanctionKind.WARNING: "Warning",
+    SanctionKind.UNDERTAKINGS: "Agreed undertakings",
+    SanctionKind.CONDITIONS: "Conditions on practice",
+    SanctionKind.SUSPENSION: "Suspension",
+    SanctionKind.BARRING: "Barred from NHS management",
+}
+INTERIM_TEXT = (
+    "An interim order protects the public while a fitness to practise case is "
+    "decided. It is not a finding that the allegations are proved."
+)
+
+
+def _interim_in_force(data: EntryData) -> PublicSanction | None:
+    status = data.registrant.status
+    return next(
+        (
+            s
+            for s in data.sanctions
+            if s.interim and s.in_force and SANCTION_STATUS.get(s.kind) == status
+        ),
+        None,
+    )
 
 
 def restriction(data: EntryData) -> Restriction | None:
@@ -518,7 +635,61 @@ def restriction(data: EntryData) -> Restriction | None:
         ),
         RegisterStatus.BARRED: "This person must not work as an NHS manager.",
     }
+    if _interim_in_force(data) is not None:
+        return Restriction(
+            heading=f"Interim order: {RESTRICTIONS[status].lower()}",
+            since=since,
+            text=f"{texts[status]} {INTERIM_TEXT}",
+            interim=True,
+        )
     return Restriction(heading=RESTRICTIONS[status], since=since, text=texts[status])
+
+
+def sanction_anchor(sanction_id: int) -> str:
+    return f"sanction-{sanction_id}"
+
+
+def _paragraphs(text: str) -> Markup:
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(escape(p)) for p in parts)
+
+
+def _row(key: str, value: str | None = None, *, html: Markup | None = None) -> dict:
+    shown = {"html": html} if html is not None else {"text": value}
+    return {"key": {"text": key}, "value": shown}
+
+
+def sanction_section(sanction: PublicSanction, *, today: dt.date) -> SanctionSection:
+    heading = SANCTION_HEADINGS.get(sanction.kind, sanction.kind)
+    if sanction.interim:
+        heading = f"Interim order: {heading.lower()}"
+    in_force = sanction.in_force and (sanction.ends_on is None or sanction.ends_on >= today)
+    restricting = sanction.interim or sanction.kind in RESTRICTING_KINDS
+    rows = []
+    if restricting:
+        if in_force:
+            rows.append(_row("Status", "In force"))
+        else:
+            ended = sanction.ended_on or sanction.ends_on
+            rows.append(_row("Status", f"Ended on {uk_date(ended)}" if ended else "Ended"))
+    rows.append(
+        _row("Took effect" if restricting else "Given on", uk_date(sanction.effective_from))
+    )
+    if sanction.kind == SanctionKind.BARRING and in_force:
+        rows.append(_row("Ends", "When the regulator lifts it"))
+    elif sanction.ends_on and in_force:
+        rows.append(_row("Ends", uk_date(sanction.ends_on)))
+    if sanction.kind == SanctionKind.CONDITIONS and sanction.conditions:
+        rows.append(_row("Conditions", html=_paragraphs(sanction.conditions)))
+    if sanction.interim:
+        rows.append(_row("About interim orders", INTERIM_TEXT))
+    elif sanction.summary:
+        rows.append(_row("Summary of the decision", html=_paragraphs(sanction.summary)))
+    if not sanction.interim and sanction.publish_until:
+        rows.append(_row("Shown on the register until", uk_date(sanction.publish_until)))
+    return SanctionSection(
+        anchor=sanction_anchor(sanction.id), heading=heading, in_force=in_force, rows=rows
+    )
 
 
 def entry_page(data: EntryData, *, merged_from: str | None = None) -> EntryPage:
@@ -556,7 +727,137 @@ def entry_page(data: EntryData, *, merged_from: str | None = None) -> EntryPage:
             for q in data.qualifications
         ],
         merged_from=merged_from,
+        sanctions=[sanction_section(s, today=today) for s in data.sanctions],
     )
+
+
+# --- The barred list ---------------------------------------------------------------
+
+BARRED_MAX_PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class BarredEntry:
+    registrant: Registrant
+    barred_since: dt.date
+    # The published barring whose summary the entry shows; None for a bar recorded
+    # before cases existed, or one that is not published.
+    sanction_id: int | None
+
+
+@dataclass
+class BarredPage:
+    entries: list[BarredEntry]
+    count: int
+    page: int
+    page_size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.entries else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.page - 1) * self.page_size + len(self.entries)
+
+
+def barred_list(*, page: int = 1, page_size: int = PAGE_SIZE) -> BarredPage:
+    """Everyone barred now, by surname, a page at a time, in three queries: how many,
+    the page of people, and their barring sanctions in force. Someone barred before
+    cases existed is listed from the date their status changed."""
+    today = clock.today()
+    page = max(1, page)
+    barred = Registrant.objects.on_register().filter(status=RegisterStatus.BARRED)
+    count = barred.count()
+    offset = (page - 1) * page_size
+    registrants = list(
+        barred.only(*PUBLIC_REGISTRANT_FIELDS).order_by(
+            "surname_key", "legal_forenames", "registration_number"
+        )[offset : offset + page_size]
+    )
+    bars: dict[int, tuple[int, dt.date, bool]] = {}
+    for registrant_id, sanction_id, effective_from, published in (
+        Sanction.objects.filter(
+            registrant_id__in=[r.pk for r in registrants],
+            kind=SanctionKind.BARRING,
+            status=SanctionStatus.IN_FORCE,
+            effective_from__lte=today,
+        )
+        .order_by("effective_from", "pk")
+        .values_list("registrant_id", "id", "effective_from", "published")
+    ):
+        bars.setdefault(registrant_id, (sanction_id, effective_from, published))
+    entries = []
+    for registrant in registrants:
+        bar = bars.get(registrant.pk)
+        entries.append(
+            BarredEntry(
+                registrant=registrant,
+                barred_since=bar[1] if bar else registrant.status_since,
+                sanction_id=bar[0] if bar and bar[2] else None,
+            )
+        )
+    return BarredPage(entries=entries, count=count, page=page, page_size=page_size)
+
+
+def barred_page_number(raw: str | None) -> tuple[int, str | None]:
+    """The page asked for in a query string, or page 1 and what is wrong with it."""
+    if raw is None or raw == "":
+        return 1, None
+    text = str(raw).strip()
+    if not text.isdigit() or not 1 <= int(text) <= BARRED_MAX_PAGE:
+        return 1, "Page must be a whole number, like 2"
+    return int(text), None
+
+
+def barred_summary_url(entry: BarredEntry) -> str:
+    """The published determination summary: its section on the public entry (or the
+    entry's restriction, for a bar with no published summary)."""
+    anchor = sanction_anchor(entry.sanction_id) if entry.sanction_id else "restriction"
+    return f"{entry_url(entry.registrant)}#{anchor}"
+
+
+def barred_rows(page: BarredPage) -> list[dict]:
+    return [
+        {
+            "name": display_name(e.registrant),
+            "url": entry_url(e.registrant),
+            "registration_number": e.registrant.registration_number,
+            "since": uk_date(e.barred_since),
+            "summary_url": barred_summary_url(e),
+            "has_summary": e.sanction_id is not None,
+        }
+        for e in page.entries
+    ]
+
+
+def barred_summary(page: BarredPage) -> str:
+    total = count_text(page.count)
+    if page.num_pages <= 1:
+        return f"{total} barred"
+    return f"Showing {page.start_index:,} to {page.end_index:,} of {total.lower()} barred"
+
+
+def api_barred(request, entry: BarredEntry) -> dict:
+    return {
+        "registration_number": entry.registrant.registration_number,
+        "name": display_name(entry.registrant),
+        "barred_since": entry.barred_since,
+        "determination_summary_url": request.build_absolute_uri(barred_summary_url(entry)),
+        "url": api_entry_url(request, entry.registrant),
+    }
 
 
 # --- API and CSV ------------------------------------------------------------------

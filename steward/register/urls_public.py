@@ -7,5 +7,6 @@ app_name = "register"
 urlpatterns = [
     path("", views_public.register_search, name="search"),
     path("download.csv", views_public.register_download, name="download"),
+    path("barred/", views_public.register_barred, name="barred"),
     path("<str:registration_number>/", views_public.register_entry, name="entry"),
 ]

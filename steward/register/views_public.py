@@ -97,6 +97,28 @@ def register_entry(request, registration_number):
     return render(request, "register/public/entry.jinja", {"page": page})
 
 
+@require_GET
+@rate_limited
+def register_barred(request):
+    """Everyone barred from NHS management now, with a link to each decision's summary."""
+    number, problem = public.barred_page_number(request.GET.get("page"))
+    if problem is None:
+        page = public.barred_list(page=number)
+        if number > page.num_pages:
+            pages = "is 1 page" if page.num_pages == 1 else f"are {page.num_pages} pages"
+            problem = f"There is no page {number}: there {pages}"
+    if problem is not None:
+        context = {"errors": [{"text": problem}], "rows": [], "problem": problem}
+        return render(request, "register/public/barred.jinja", context, status=400)
+    context = {
+        "errors": [],
+        "rows": public.barred_rows(page),
+        "summary": public.barred_summary(page),
+        "pagination": public.pagination(request, page),
+    }
+    return render(request, "register/public/barred.jinja", context)
+
+
 class _Echo:
     """A file-like object whose write returns the line, for csv.writer streaming."""
 

@@ -20,6 +20,8 @@ MATRIX = [
     ("healthz", None, EVERYONE, "page"),
     ("accessibility", None, EVERYONE, "page"),
     ("privacy", None, EVERYONE, "page"),
+    ("register:barred", None, EVERYONE, "page"),
+    ("/api/v1/barred", None, EVERYONE, "api"),
     ("roles", None, EVERYONE, "page"),
     ("role", lambda ctx: {"slug": "chair"}, EVERYONE, "page"),
     ("organisations:list", None, EVERYONE, "page"),

@@ -1,0 +1,16 @@
+"""Background work for django-q2 (``steward worker``): sanctions that lapse or start,
+and appeal windows that close."""
+
+from steward.cases import appeals, sanctions
+
+
+def daily_sanctions_lapse() -> str:
+    """End sanctions and interim orders whose time is up; start those due today."""
+    changed = sanctions.sanctions_lapse()
+    return f"{changed} sanction{'' if changed == 1 else 's'} ended or started."
+
+
+def daily_appeal_windows_close() -> str:
+    """Close cases whose appeal window passed with no appeal."""
+    closed = appeals.appeal_windows_close()
+    return f"Closed {closed} case{'' if closed == 1 else 's'} after the appeal window."
