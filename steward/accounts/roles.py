@@ -55,6 +55,8 @@ APPOINTMENTS = Task(
 )
 REFERENCES = Task("Request and give board member references", "references:requests", "References")
 READ_STANDARDS = Task("Read the code of conduct and the standards", "standards:current")
+SEE_CASES = Task("See fitness-to-practise cases", "cases:list", "Cases")
+CASE_TIMELINESS = Task("See how long fitness-to-practise cases take", "cases:timeliness")
 CONCERN_REFERRALS = Task(
     "Read concerns the regulator has referred to you", "concerns:referrals", "Referred concerns"
 )
@@ -81,6 +83,7 @@ ROLES: tuple[RoleInfo, ...] = (
             ),
             Task("See the references given about you", "references:mine"),
             Task("See the concerns you raised and reply", "concerns:mine"),
+            Task("See any fitness-to-practise case about you", "cases:mine", "My cases"),
             READ_STANDARDS,
             FIND_ORGANISATIONS,
         ),
@@ -191,6 +194,8 @@ ROLES: tuple[RoleInfo, ...] = (
         ),
         (
             Task("Triage concerns", "concerns:queue", "Concerns"),
+            Task("Open and work on fitness-to-practise cases", "cases:list", "Cases"),
+            CASE_TIMELINESS,
             Task(
                 "Review detriment flags: employers' action against people who raised concerns",
                 "concerns:detriment",
@@ -238,7 +243,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Decide cases in pairs (one lay, one manager examiner), with reasons.",
             "Offer advice, warnings or agreed undertakings, or refer to a panel.",
         ),
-        (FIND_ORGANISATIONS,),
+        (SEE_CASES, CASE_TIMELINESS, FIND_ORGANISATIONS),
         requires_mfa=True,
     ),
     RoleInfo(
@@ -259,6 +264,7 @@ ROLES: tuple[RoleInfo, ...] = (
             ),
             Task("See what waits for the registrar", "register_manage:registrar_home", "Registrar"),
             Task("See concerns flagged for urgent action", "concerns:urgent", "Urgent concerns"),
+            SEE_CASES,
             Task("Decide applications to join the register", "register_manage:applications"),
             Task("Verify qualifications", "register_manage:qualifications"),
             Task("Find a record to change its status or merge it", "register_manage:records"),
@@ -277,7 +283,7 @@ ROLES: tuple[RoleInfo, ...] = (
             "Schedule hearings and serve notice.",
             "Issue determinations.",
         ),
-        (FIND_ORGANISATIONS,),
+        (SEE_CASES, CASE_TIMELINESS, FIND_ORGANISATIONS),
         requires_mfa=True,
     ),
     RoleInfo(

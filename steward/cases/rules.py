@@ -14,6 +14,7 @@
 import rules
 
 from steward.accounts.rules import has_role, is_regulator_staff
+from steward.register.rules import has_own_record, is_registrant_role
 
 is_caseworker = has_role("caseworker")
 is_case_examiner = has_role("case_examiner")
@@ -48,6 +49,7 @@ rules.add_perm("cases.decide_as_examiner", is_case_examiner)
 rules.add_perm("cases.arrange_hearings", is_hearings_officer)
 rules.add_perm("cases.declare_interests", is_panel_member | is_case_examiner)
 rules.add_perm("cases.sit_on_panel", is_panel_member & sits_on_the_panel)
+rules.add_perm("cases.see_own_cases", is_registrant_role | has_own_record)
 rules.add_perm("cases.see_own_case", is_the_registrant)
 rules.add_perm("cases.respond", is_the_registrant)
 rules.add_perm("cases.see_timeliness", is_regulator_staff)

@@ -115,6 +115,8 @@ def case_open(
                     actor_label=actor_label(actor),
                     reason=f"Opened: {CaseSource(source).label.lower()}",
                 )
+                if concern_decision is not None:
+                    _tell_the_reporter(concern_decision.concern, actor)
                 audit_record(
                     actor=actor,
                     action="cases.case.opened",
@@ -129,6 +131,18 @@ def case_open(
         except IntegrityError:  # two cases opened at once took the same number
             continue
     raise RuntimeError("Could not issue a unique case reference.")
+
+
+def _tell_the_reporter(concern, actor) -> None:
+    """The person who raised the concern hears that a case is open (never more)."""
+    from steward.concerns.services import caseworker_message_add
+
+    caseworker_message_add(
+        concern=concern,
+        body="We have opened a fitness-to-practise case about the concern you raised. "
+        "Cases can take many months; we will tell you the outcome. Thank you for raising it.",
+        actor=actor,
+    )
 
 
 def _require_open(case: Case) -> None:

@@ -264,12 +264,13 @@ def urgent_flag_get(*, pk: int) -> TriageDecision | None:
 def case_recommendations() -> QuerySet[TriageDecision]:
     """Decisions to open a fitness-to-practise case that no case has taken up yet:
     the concern's latest decision recommends a case and the concern still waits
-    for it. Opening the case will move the concern on, and out of this list."""
+    for it. Once a case is opened from the decision it leaves this list."""
     return (
         _decisions()
         .filter(
             outcome=TriageOutcome.OPEN_CASE,
             concern__status=ConcernStatus.CASE_RECOMMENDED,
+            case__isnull=True,
         )
         .exclude(
             Exists(

@@ -161,3 +161,34 @@ def test_empty_files_are_refused(registrant, officer):
         evidence_add(
             case=case, title="x", file_name="x", media_type="x", content=b"", actor=officer
         )
+
+
+def test_a_case_opened_from_a_concern_tells_the_reporter_and_leaves_the_waiting_list(
+    registrant, officer, organisation
+):
+    from steward.concerns import selectors as concern_selectors
+    from steward.concerns import services as concern_services
+    from steward.concerns import triage
+
+    concern = concern_services.concern_submit(
+        anonymity="anonymous",
+        answers={"what_happened": "Contracts went to a company the director owns."},
+        subject_registrant=registrant,
+        organisation=organisation,
+    ).concern
+    decision = triage.triage_decide(
+        concern=concern,
+        outcome="open_case",
+        cited_refs=["CC9", "NE8"],
+        reasons="An undeclared conflict of interest.",
+        actor=officer,
+        version=concern.version,
+    )
+    assert list(concern_selectors.case_recommendations()) == [decision]
+    case = _open(registrant, officer, source=CaseSource.CONCERN, concern_decision=decision)
+    assert case.concern_decision == decision
+    assert list(concern_selectors.case_recommendations()) == []
+    last = concern_services.messages_for_reporter(concern=concern)[-1]["body"]
+    assert "opened a fitness-to-practise case" in last
+    with pytest.raises(ValidationError, match="already been opened"):
+        _open(registrant, officer, source=CaseSource.CONCERN, concern_decision=decision)

@@ -1,0 +1,178 @@
+"""The registrant's own cases: where each stands, in plain English, the allegations,
+the evidence disclosed to them, deadlines, and a way to respond.
+
+Someone else's case is "not found" (404), never "forbidden", so nobody learns a
+case exists. Nothing here shows who raised a concern, evidence not disclosed, or
+the names of the regulator's staff.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from steward.audit.services import audit_record_view
+from steward.cases import presenters, selectors, services
+from steward.cases.forms import MAX_EVIDENCE_TEXT, ResponseForm, UploadedFile, request_too_large
+from steward.cases.models import OPEN_STAGES, EvidenceParty
+from steward.cases.views_staff import file_response
+from steward.concerns.selectors import cited_titles
+from steward.core import clock
+from steward.core.formatting import uk_date
+from steward.core.nhsuk_forms import add_service_errors
+from steward.core.permissions import permission_required
+from steward.notifications.services import notify
+
+# Everyone who keeps their own register record may look for cases about them.
+LIST_PERMISSION = "cases.see_own_cases"
+
+
+def _own_case(request, reference):
+    """The signed-in person's case, or 404 for any other (or no) case."""
+    case = selectors.own_case(user=request.user, reference=reference)
+    if case is None or not request.user.has_perm("cases.see_own_case", case):
+        raise Http404("You have no case with that reference.")
+    return case
+
+
+def _mine_url(case) -> str:
+    return reverse("cases:mine_detail", kwargs={"reference": case.reference})
+
+
+@require_GET
+@permission_required(LIST_PERMISSION)
+def mine(request):
+    return render(
+        request,
+        "cases/mine/list.jinja",
+        {"rows": presenters.mine_rows(selectors.own_cases(user=request.user))},
+    )
+
+
+def _render_case(request, case, *, form=None, status: int = 200):
+    audit_record_view(
+        actor=request.user, subject=case, fields=["summary"], reason="viewed their own case"
+    )
+    allegations = selectors.allegations_for(case=case)
+    return render(
+        request,
+        "cases/mine/detail.jinja",
+        {
+            "case": presenters.mine_case(case, stage_dates=selectors.stage_dates(case=case)),
+            "allegations": presenters.allegation_views(allegations, cited_titles(allegations)),
+            "evidence": presenters.mine_evidence_rows(
+                selectors.evidence_for_registrant(case=case), case=case
+            ),
+            "deadlines": presenters.deadlines(
+                selectors.hearings_for(case=case),
+                selectors.appeal_deadlines_for(case=case),
+                today=clock.today(),
+                for_registrant=True,
+            ),
+            "may_respond": case.stage in OPEN_STAGES
+            and request.user.has_perm("cases.respond", case),
+            "form": form or ResponseForm(),
+            "max_evidence": MAX_EVIDENCE_TEXT,
+            "respond_url": reverse("cases:mine_respond", kwargs={"reference": case.reference}),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@permission_required(LIST_PERMISSION)
+def mine_detail(request, reference):
+    return _render_case(request, _own_case(request, reference))
+
+
+def response_send(*, case, text: str, upload: UploadedFile | None, file_title: str, actor):
+    """The registrant's response as evidence they gave: the text as a text file, and
+    their file beside it; both or neither. Their caseworker is told (no details)."""
+    today = uk_date(clock.today())
+    added = []
+    with transaction.atomic():
+        if text:
+            added.append(
+                services.evidence_add(
+                    case=case,
+                    title=f"Response on {today}",
+                    file_name=f"response-{clock.today().isoformat()}.txt",
+                    media_type="text/plain",
+                    content=text.encode("utf-8"),
+                    actor=actor,
+                    submitted_by=EvidenceParty.REGISTRANT,
+                )
+            )
+        if upload is not None:
+            added.append(
+                services.evidence_add(
+                    case=case,
+                    title=file_title or f"File sent with the response on {today}",
+                    file_name=upload.file_name,
+                    media_type=upload.media_type,
+                    content=upload.content,
+                    actor=actor,
+                    submitted_by=EvidenceParty.REGISTRANT,
+                )
+            )
+        if case.caseworker_id:
+            notify(
+                users=[case.caseworker],
+                subject=f"The registrant has responded on case {case.reference}",
+                body=f"The registrant sent a response on case {case.reference}. It is in "
+                "the case's evidence.",
+                url=reverse("cases:detail", kwargs={"reference": case.reference}),
+                topic="cases",
+            )
+    return added
+
+
+@require_http_methods(["POST"])
+@permission_required(LIST_PERMISSION)
+def mine_respond(request, reference):
+    case = _own_case(request, reference)
+    if not request.user.has_perm("cases.respond", case):
+        raise Http404("You have no case with that reference.")
+    status = 200
+    if request_too_large(request):
+        form = ResponseForm(request.POST, {}, too_large=True)
+        form.is_valid()
+        status = 413
+    else:
+        form = ResponseForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploaded = form.cleaned_data.get("file")
+            try:
+                response_send(
+                    case=case,
+                    text=form.cleaned_data["text"].strip(),
+                    upload=UploadedFile(uploaded) if uploaded else None,
+                    file_title=form.cleaned_data["file_title"].strip(),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Your response has been sent to the regulator.")
+                return redirect(_mine_url(case) + "#evidence")
+    return _render_case(request, case, form=form, status=status)
+
+
+@require_GET
+@permission_required(LIST_PERMISSION)
+def mine_evidence(request, reference, number):
+    case = _own_case(request, reference)
+    number = int(number)
+    evidence = selectors.evidence_item_for_registrant(case=case, number=number)
+    if evidence is None:
+        raise Http404("Your case has no evidence with that number.")
+    audit_record_view(
+        actor=request.user,
+        subject=evidence,
+        fields=["content"],
+        reason=f"the registrant downloaded evidence {evidence.number} of their case",
+    )
+    return file_response(evidence)
