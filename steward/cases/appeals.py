@@ -205,7 +205,7 @@ def appeal_decide(
                     {"sanction": "That is the same sanction as before: dismiss the appeal instead"}
                 )
     with transaction.atomic():
-        locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+        locked = Appeal.objects.select_for_update(of=("self",)).get(pk=appeal.pk)
         if locked.status != AppealStatus.LODGED:
             raise ValidationError("This appeal has already been decided.")
         if Determination.objects.filter(supersedes=original).exists():

@@ -236,7 +236,7 @@ def issue(
 
     with transaction.atomic():
         locked = (
-            Determination.objects.select_for_update()
+            Determination.objects.select_for_update(of=("self",))
             .select_related("case__registrant", "hearing", "supersedes")
             .get(pk=determination.pk)
         )
@@ -319,7 +319,7 @@ def _lock_for_panel(*, determination: Determination, actor, expected_version) ->
     ):
         raise PermissionDenied("Only panel members sitting on the hearing record its findings.")
     locked = (
-        Determination.objects.select_for_update()
+        Determination.objects.select_for_update(of=("self",))
         .select_related("case", "hearing")
         .get(pk=determination.pk)
     )

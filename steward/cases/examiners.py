@@ -154,7 +154,7 @@ def examiner_decide(
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         if locked.stage != Stage.CASE_EXAMINERS:
             raise ValidationError("The case has moved on since you opened it: check it again.")
         decision = ExaminerDecision.objects.create(
@@ -255,12 +255,16 @@ def undertakings_respond(*, decision: ExaminerDecision, accept: bool, actor) -> 
     if not isinstance(accept, bool):
         raise ValidationError({"accept": "Say whether you accept the undertakings"})
     with transaction.atomic():
-        locked = ExaminerDecision.objects.select_for_update().get(pk=decision.pk)
+        locked = ExaminerDecision.objects.select_for_update(of=("self",)).get(pk=decision.pk)
         if locked.undertakings_response != UndertakingsResponse.PENDING:
             answer = UndertakingsResponse(locked.undertakings_response).label.lower()
             when = f" on {uk_date(locked.responded_at)}" if locked.responded_at else ""
             raise ValidationError(f"These undertakings were already answered: {answer}{when}.")
-        case = Case.objects.select_for_update().select_related("registrant").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("registrant")
+            .get(pk=case.pk)
+        )
         if case.stage != Stage.UNDERTAKINGS_OFFERED:
             raise ValidationError(
                 f"The undertakings are no longer open: the case is at "

@@ -129,7 +129,7 @@ def hearing_schedule(*, case: Case, kind: str, starts_on: dt.date, location: str
     _check_date(starts_on)
     location = _location(location)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         pending = locked.hearings.filter(kind=kind, status=HearingStatus.SCHEDULED).first()
         if pending is not None:
             raise ValidationError(
@@ -176,7 +176,7 @@ def hearing_reschedule(
     _check_date(starts_on)
     with transaction.atomic():
         locked = (
-            Hearing.objects.select_for_update()
+            Hearing.objects.select_for_update(of=("self",))
             .select_related("case__registrant")
             .get(pk=hearing.pk)
         )
@@ -231,7 +231,11 @@ def registrant_response_record(*, hearing: Hearing, response: str, actor) -> Hea
         raise PermissionDenied("Only the registrant responds to their hearing.")
     response = clean_text(response, name="response", message="Enter your response")
     with transaction.atomic():
-        locked = Hearing.objects.select_for_update().select_related("case").get(pk=hearing.pk)
+        locked = (
+            Hearing.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=hearing.pk)
+        )
         if locked.status != HearingStatus.SCHEDULED or clock.today() >= locked.starts_on:
             raise ValidationError(
                 f"Responses are taken until the day before the hearing: the hearing "
@@ -271,7 +275,11 @@ def hearing_held(*, hearing: Hearing, actor) -> Hearing:
     review."""
     _require_officer(actor)
     with transaction.atomic():
-        locked = Hearing.objects.select_for_update().select_related("case").get(pk=hearing.pk)
+        locked = (
+            Hearing.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=hearing.pk)
+        )
         if locked.status != HearingStatus.SCHEDULED:
             raise ValidationError(
                 f"This hearing is {locked.get_status_display().lower()}: only a scheduled "

@@ -61,7 +61,7 @@ def panel_form(*, hearing: Hearing, members: list, chair, actor) -> list[PanelSe
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
+        locked = Hearing.objects.select_for_update(of=("self",)).get(pk=hearing.pk)
         if locked.status != HearingStatus.SCHEDULED:
             raise ValidationError("The hearing has moved on since you opened it: check it again.")
         earlier = list(locked.panel.values_list("member_id", flat=True))

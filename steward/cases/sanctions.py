@@ -272,7 +272,7 @@ def sanction_from_determination(*, determination: Determination, actor) -> Sanct
         raise ValidationError({"sanction": "Choose a sanction from the list"})
     today = clock.today()
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=determination.case_id)
+        case = Case.objects.select_for_update(of=("self",)).get(pk=determination.case_id)
         existing = Sanction.objects.filter(determination=determination, interim=False).first()
         if existing is not None:
             return existing
@@ -285,7 +285,7 @@ def sanction_from_determination(*, determination: Determination, actor) -> Sanct
         superseded_ids: list[int] = []
         if determination.supersedes_id is not None:
             by_appeal = determination.kind == DeterminationKind.APPEAL
-            for earlier in Sanction.objects.select_for_update().filter(
+            for earlier in Sanction.objects.select_for_update(of=("self",)).filter(
                 determination_id=determination.supersedes_id, status=SanctionStatus.IN_FORCE
             ):
                 # An appeal replaces the decision: the earlier sanction leaves the
@@ -294,7 +294,7 @@ def sanction_from_determination(*, determination: Determination, actor) -> Sanct
                 closed.append(AlertEvent(earlier, ended=True))
                 superseded_ids.append(earlier.pk)
         interim_ids: list[int] = []
-        for interim in Sanction.objects.select_for_update().filter(
+        for interim in Sanction.objects.select_for_update(of=("self",)).filter(
             case=case, interim=True, status=SanctionStatus.IN_FORCE
         ):
             _close(interim, status=SanctionStatus.ENDED, on=today)
@@ -411,7 +411,7 @@ def interim_order_make(
     months = _months(months)
     today = clock.today()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         if locked.stage not in OPEN_STAGES:
             raise ValidationError(
                 "The case is closed: an interim order is only made while it is open."
@@ -483,8 +483,8 @@ def interim_order_review(
     reasons = _text(reasons, name="reasons", message="Enter the reasons for the decision")
     today = clock.today()
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=sanction.case_id)
-        locked = Sanction.objects.select_for_update().get(pk=sanction.pk)
+        case = Case.objects.select_for_update(of=("self",)).get(pk=sanction.case_id)
+        locked = Sanction.objects.select_for_update(of=("self",)).get(pk=sanction.pk)
         if not locked.interim:
             raise ValidationError("This is not an interim order: a review hearing decides it.")
         if locked.status != SanctionStatus.IN_FORCE:
@@ -558,7 +558,7 @@ def interim_order_review(
 def _lapse_registrant(registrant_id: int, sanction_ids: list[int], *, today: dt.date) -> int:
     with transaction.atomic():
         due = list(
-            Sanction.objects.select_for_update()
+            Sanction.objects.select_for_update(of=("self",))
             .filter(pk__in=sanction_ids, status=SanctionStatus.IN_FORCE, ends_on__lt=today)
             .select_related("case")
         )

@@ -168,7 +168,7 @@ def allegation_add(
     except ValidationError as exc:
         raise ValidationError({"refs": exc.messages}) from exc
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         number = (locked.allegations.aggregate(n=Max("number"))["n"] or 0) + 1
         allegation = Allegation.objects.create(
             case=locked,
@@ -221,7 +221,7 @@ def evidence_add(
         )
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         number = (locked.evidence.aggregate(n=Max("number"))["n"] or 0) + 1
         evidence = Evidence.objects.create(
             case=locked,

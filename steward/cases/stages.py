@@ -64,7 +64,7 @@ def stage_move(
     if not reason:
         raise ValidationError({"reason": "Enter the reason for this step"})
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         method = getattr(locked, move)
         if not can_proceed(method):
             possible = [MOVES[m].lower() for m in moves_from(locked.stage)]
