@@ -15,10 +15,11 @@ OUTCOME_CHOICES = [
 ]
 
 
-def version_field() -> forms.IntegerField:
+def version_field(*, min_value: int = 1) -> forms.IntegerField:
+    """The hidden version the page was drawn from (0: there was nothing yet)."""
     return forms.IntegerField(
         widget=forms.HiddenInput,
-        min_value=1,
+        min_value=min_value,
         max_value=2**31 - 1,
         error_messages={
             "required": RELOAD,

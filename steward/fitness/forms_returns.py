@@ -3,23 +3,8 @@
 from django import forms
 
 from steward.core.nhsuk_forms import NhsukForm, text_field
+from steward.fitness.forms import version_field
 from steward.fitness.returns import MAX_COMMENTS_LENGTH, MAX_STATEMENT_LENGTH
-
-RELOAD = "Something went wrong with the page. Reload it and try again."
-
-
-def version_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=0,
-        max_value=2**31 - 1,
-        error_messages={
-            "required": RELOAD,
-            "invalid": RELOAD,
-            "min_value": RELOAD,
-            "max_value": RELOAD,
-        },
-    )
 
 
 class ReturnSubmitForm(NhsukForm):
@@ -34,7 +19,7 @@ class ReturnSubmitForm(NhsukForm):
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    version = version_field()
+    version = version_field(min_value=0)
 
 
 class SendBackForm(NhsukForm):
@@ -45,4 +30,4 @@ class SendBackForm(NhsukForm):
         hint="The chair sees these comments on the return and is asked to submit it again",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    version = version_field()
+    version = version_field(min_value=0)

@@ -37,6 +37,7 @@ from steward.fitness.models import (
     ReturnReminder,
     ReturnStatus,
 )
+from steward.fitness.rules import directs_region_id, holds_role_at
 from steward.notifications.services import notify
 from steward.organisations.models import Organisation, OrganisationType
 from steward.register.services import StaleEdit
@@ -149,41 +150,25 @@ def region_url(*, region, year: int) -> str:
 # --- Who holds the roles ---------------------------------------------------------
 
 
-def chairs_of(*, organisation) -> list:
-    """The people holding a current chair role at the organisation."""
+def _holders(role: str, **where) -> list:
+    """The people holding ``role`` now, in assignments matching ``where``."""
     return [
         assignment.user
         for assignment in RoleAssignment.objects.current()
-        .filter(role="chair", organisation=organisation)
+        .filter(role=role, **where)
         .select_related("user")
         .order_by("pk")
     ]
+
+
+def chairs_of(*, organisation) -> list:
+    """The people holding a current chair role at the organisation."""
+    return _holders("chair", organisation=organisation)
 
 
 def regional_directors_of(*, region) -> list:
     """The people holding a current regional director role for the region."""
-    if region is None:
-        return []
-    return [
-        assignment.user
-        for assignment in RoleAssignment.objects.current()
-        .filter(role="regional_director", region=region)
-        .select_related("user")
-        .order_by("pk")
-    ]
-
-
-def _holds(user, role: str, *, organisation=None, region=None) -> bool:
-    from steward.accounts.selectors import current_assignments
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return any(
-        a.role == role
-        and (organisation is None or a.organisation_id == organisation.pk)
-        and (region is None or a.region_id == region.pk)
-        for a in current_assignments(user=user)
-    )
+    return [] if region is None else _holders("regional_director", region=region)
 
 
 # --- Writes -------------------------------------------------------------------------
@@ -260,7 +245,7 @@ def annual_return_submit(
     version when the chair opened the page (0 when there was none): a return
     changed since is refused as stale. The regional directors are told.
     """
-    if not _holds(actor, "chair", organisation=organisation):
+    if not holds_role_at(actor, {"chair"}, organisation):
         raise ValidationError(
             f"Only the chair of {organisation.name} can submit its annual fit and proper return",
             code="not_chair",
@@ -384,7 +369,7 @@ def annual_return_send_back(
     """The regional director returns a submitted return to the chair, saying what to change."""
     organisation = annual_return.organisation
     region = organisation.region
-    if region is None or not _holds(actor, "regional_director", region=region):
+    if region is None or not directs_region_id(actor, region.pk):
         raise ValidationError(
             f"Only the regional director for {organisation.name}'s region can return its "
             "annual fit and proper return",

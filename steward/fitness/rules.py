@@ -14,8 +14,7 @@
 
 import rules
 
-from steward.accounts.roles import EMPLOYER_ROLES
-from steward.accounts.rules import has_role, is_employer
+from steward.accounts.rules import has_role, is_employer, is_employer_at
 from steward.register.models import RoleCategory
 
 RECORDING_ROLES = frozenset({"chair", "hr_lead"})
@@ -25,7 +24,7 @@ REFERRAL_ROLES = frozenset({"registrar", "caseworker"})
 def _assignments(user) -> list:
     from steward.accounts.selectors import current_assignments
 
-    if user is None or not user.is_authenticated:
+    if not getattr(user, "is_authenticated", False):  # nobody, or an actor named in text
         return []
     return current_assignments(user=user)
 
@@ -37,14 +36,16 @@ def holds_role_at(user, roles, organisation) -> bool:
     return any(a.role in roles and a.organisation_id == organisation.pk for a in _assignments(user))
 
 
+def directs_region_id(user, region_id: int | None) -> bool:
+    """The user is the regional director of this region now."""
+    return region_id is not None and any(
+        a.role == "regional_director" and a.region_id == region_id for a in _assignments(user)
+    )
+
+
 def is_regional_director_for(user, organisation) -> bool:
     """The user is the regional director of the organisation's region now."""
-    if organisation is None or organisation.region_id is None:
-        return False
-    return any(
-        a.role == "regional_director" and a.region_id == organisation.region_id
-        for a in _assignments(user)
-    )
+    return organisation is not None and directs_region_id(user, organisation.region_id)
 
 
 def is_own(user, assessment) -> bool:
@@ -65,18 +66,13 @@ def concluding_role(assessment) -> str:
 
 
 @rules.predicate
-def employer_at_organisation(user, organisation) -> bool:
-    return holds_role_at(user, EMPLOYER_ROLES, organisation)
-
-
-@rules.predicate
 def regional_director_of_organisation(user, organisation) -> bool:
     return is_regional_director_for(user, organisation)
 
 
 @rules.predicate
 def employer_of_assessment(user, assessment) -> bool:
-    return assessment is not None and holds_role_at(user, EMPLOYER_ROLES, assessment.organisation)
+    return assessment is not None and is_employer_at(user, assessment.organisation)
 
 
 @rules.predicate
@@ -122,7 +118,7 @@ def handles_referrals(user) -> bool:
 rules.add_perm("fitness.start", is_employer)
 rules.add_perm(
     "fitness.view_organisation",
-    employer_at_organisation | regional_director_of_organisation,
+    is_employer_at | regional_director_of_organisation,
 )
 rules.add_perm("fitness.view_assessment", employer_of_assessment | regional_director_of_assessment)
 # Settlement agreements, reference disclosures and earlier outcomes: for the

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 
 from steward.core import clock
 from steward.fitness.models import (
+    AUTOMATIC_CHECKS,
     AssessmentOutcome,
     CheckKind,
     CheckOutcome,
@@ -225,6 +226,31 @@ def checks_in_order(assessment: FitnessAssessment) -> list[FitnessCheck]:
     return sorted(assessment.checks.all(), key=lambda c: order.get(c.kind, 99))
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far an assessment has got: its status, how many checks have an outcome, and
+    the names of those still pending, in the order the checks are shown."""
+
+    status: str
+    decided: int
+    pending: list[str]
+
+
+def assessment_progress(assessment: FitnessAssessment) -> Progress:
+    """The assessment's progress from its checks (the ones loaded with it, if they were)."""
+    checks = checks_in_order(assessment)
+    decided = [c for c in checks if c.outcome != CheckOutcome.PENDING]
+    return Progress(
+        status=assessment_status(
+            outcome=assessment.outcome,
+            decided=len(decided),
+            decided_by_people=sum(1 for c in decided if c.kind not in AUTOMATIC_CHECKS),
+        ),
+        decided=len(decided),
+        pending=[c.get_kind_display() for c in checks if c.outcome == CheckOutcome.PENDING],
+    )
+
+
 def check_get(*, assessment: FitnessAssessment, kind: str) -> FitnessCheck:
     """Raises ``FitnessCheck.DoesNotExist`` for a kind the assessment does not have."""
     return FitnessCheck.objects.select_related("assessment").get(assessment=assessment, kind=kind)
@@ -329,7 +355,8 @@ def _referral_reference(assessment: FitnessAssessment) -> str:
 
 
 def own_assessments(*, user) -> list[FitnessAssessment]:
-    """The signed-in director's own assessments, newest year first, with their checks."""
+    """The signed-in director's own assessments, newest year first, with their checks
+    and any referral (their page shows it with the conclusion)."""
     if not user.is_authenticated:
         return []
     return list(
@@ -338,7 +365,7 @@ def own_assessments(*, user) -> list[FitnessAssessment]:
                 registrant__user=user, registrant__merged_into__isnull=True
             )
         )
-        .select_related("organisation", "career_role", "registrant", "self_attestation")
+        .select_related("organisation", "career_role", "registrant", "self_attestation", "referral")
         .prefetch_related("checks", "competency_ratings")
         .order_by("-year", "organisation__name", "pk")
     )

@@ -29,6 +29,7 @@ from steward.core import clock
 from steward.core.actors import actor_label, actor_user
 from steward.core.bulk import insert_rows
 from steward.core.formatting import uk_date
+from steward.fitness import selectors
 from steward.fitness.models import (
     AUTOMATIC_CHECKS,
     DIRECTOR_CHECKS,
@@ -138,26 +139,7 @@ def register_status_result(*, status: str, status_since: dt.date | None) -> tupl
     return CheckOutcome.CONCERN, f"Register status: {label}{since}."
 
 
-def _new_checks(assessment, *, registrant, today: dt.date) -> list[FitnessCheck]:
-    """The thirteen checks of a new assessment: pending, but for the register status."""
-    outcome, note = register_status_result(
-        status=registrant.status, status_since=registrant.status_since
-    )
-    now = clock.now()
-    checks = []
-    for kind in CheckKind:
-        check = FitnessCheck(assessment=assessment, kind=kind, updated_at=now)
-        if kind == CheckKind.REGISTER_STATUS:
-            check.outcome = outcome
-            check.note = note
-            check.checked_on = today
-            check.evidence_reference = f"Register entry {registrant.registration_number}"
-            check.checked_by_label = REGISTER_CHECKER
-        checks.append(check)
-    return checks
-
-
-# The columns of a check, in the order ``_check_row`` gives them.
+# The columns of a check, in the order ``_check_rows`` gives them.
 CHECK_COLUMNS = (
     "assessment",
     "kind",
@@ -173,46 +155,53 @@ CHECK_COLUMNS = (
 )
 
 
-def _check_rows(assessment_id: int, *, registrant, today: dt.date, now) -> list[tuple]:
-    """The thirteen checks of a new assessment as rows: pending, but for the register status."""
-    outcome, note = register_status_result(
-        status=registrant.status, status_since=registrant.status_since
+def _check_rows(
+    assessment_id: int,
+    *,
+    status: str,
+    status_since: dt.date | None,
+    registration_number: str,
+    today: dt.date,
+    now,
+) -> list[tuple]:
+    """The thirteen checks of a new assessment as rows of CHECK_COLUMNS: pending, but for
+    the register status, which Steward fills from the person's register entry."""
+    outcome, note = register_status_result(status=status, status_since=status_since)
+    # outcome, checked_on, evidence_reference, not_applicable_reason, note, checked_by,
+    # checked_by_label
+    register = (
+        outcome,
+        today,
+        f"Register entry {registration_number}",
+        "",
+        note,
+        None,
+        REGISTER_CHECKER,
     )
-    rows = []
-    for kind in CheckKind:
-        if kind == CheckKind.REGISTER_STATUS:
-            rows.append(
-                (
-                    assessment_id,
-                    kind.value,
-                    outcome,
-                    today,
-                    f"Register entry {registrant.registration_number}",
-                    "",
-                    note,
-                    None,
-                    REGISTER_CHECKER,
-                    now,
-                    1,
-                )
-            )
-        else:
-            rows.append(
-                (
-                    assessment_id,
-                    kind.value,
-                    CheckOutcome.PENDING,
-                    None,
-                    "",
-                    "",
-                    "",
-                    None,
-                    "",
-                    now,
-                    1,
-                )
-            )
-    return rows
+    pending = (CheckOutcome.PENDING, None, "", "", "", None, "")
+    return [
+        (
+            assessment_id,
+            kind.value,
+            *(register if kind == CheckKind.REGISTER_STATUS else pending),
+            now,
+            1,
+        )
+        for kind in CheckKind
+    ]
+
+
+def _open_checks(assessment: FitnessAssessment, *, registrant, today: dt.date) -> None:
+    """Write the checks of one newly opened assessment."""
+    rows = _check_rows(
+        assessment.pk,
+        status=registrant.status,
+        status_since=registrant.status_since,
+        registration_number=registrant.registration_number,
+        today=today,
+        now=clock.now(),
+    )
+    insert_rows(FitnessCheck, CHECK_COLUMNS, rows, prepared=False)
 
 
 # --- Opening -----------------------------------------------------------------
@@ -331,9 +320,15 @@ def assessments_open_year(
                 ) from exc
             checks = []
             for assessment, row in zip(assessments, batch, strict=True):
-                registrant = _RegistrantFacts(status=row[4], status_since=row[5], number=row[6])
                 checks.extend(
-                    _check_rows(assessment.pk, registrant=registrant, today=today, now=now)
+                    _check_rows(
+                        assessment.pk,
+                        status=row[4],
+                        status_since=row[5],
+                        registration_number=row[6],
+                        today=today,
+                        now=now,
+                    )
                 )
             insert_rows(FitnessCheck, CHECK_COLUMNS, checks, prepared=False)
             done += len(batch)
@@ -359,15 +354,6 @@ def assessments_open_year(
         "already_open": already_open,
         "organisations": organisations,
     }
-
-
-class _RegistrantFacts:
-    """The few facts of a registrant the register status check needs (bulk opening)."""
-
-    def __init__(self, *, status: str, status_since, number: str):
-        self.status = status
-        self.status_since = status_since
-        self.registration_number = number
 
 
 # A role that started longer ago than this is being recorded late, not appointed now:
@@ -405,9 +391,7 @@ def assessment_open_for_appointment(*, career_role, actor) -> FitnessAssessment 
             assessment = FitnessAssessment.objects.create(
                 career_role=career_role, trigger=AssessmentTrigger.APPOINTMENT, **lookup
             )
-            FitnessCheck.objects.bulk_create(
-                _new_checks(assessment, registrant=registrant, today=today)
-            )
+            _open_checks(assessment, registrant=registrant, today=today)
             audit_record(
                 actor=actor,
                 action="fitness.assessment.opened",
@@ -703,16 +687,6 @@ def self_attestation_submit(
 # --- Concluding ------------------------------------------------------------------
 
 
-def pending_checks(assessment: FitnessAssessment) -> list[str]:
-    """The names of the checks still pending, in the order they are shown."""
-    pending = set(
-        FitnessCheck.objects.filter(
-            assessment=assessment, outcome=CheckOutcome.PENDING
-        ).values_list("kind", flat=True)
-    )
-    return [kind.label for kind in CheckKind if kind.value in pending]
-
-
 def conclude_refusal(*, assessment: FitnessAssessment, user) -> str | None:
     """Why this person may not conclude this assessment, or None when they may."""
     organisation = assessment.organisation
@@ -796,7 +770,7 @@ def assessment_conclude(
     _refuse_if_concluded(current)
     if current.version != expected_version:
         raise StaleEdit()
-    pending = pending_checks(current)
+    pending = selectors.assessment_progress(current).pending
     if pending:
         raise ValidationError(
             "You cannot conclude this assessment while checks are pending: "

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from steward.accounts.rules import is_employer_at
 from steward.audit.services import audit_record_view
 from steward.core import clock
 from steward.core.formatting import uk_date
@@ -26,12 +27,10 @@ from steward.fitness.models import (
     AUTOMATIC_CHECKS,
     DIRECTOR_CHECKS,
     CheckKind,
-    CheckOutcome,
     FitnessAssessment,
     FitnessCheck,
     NotFitReferral,
 )
-from steward.fitness.rules import employer_at_organisation
 from steward.organisations.models import Organisation
 
 FIRST_URL_YEAR = 2000
@@ -134,7 +133,7 @@ def organisation_year(request, ods_code, year):
                 for other in overview.other_years
             ],
             "is_current_year": int(year) == clock.today().year,
-            "read_only": not employer_at_organisation(request.user, organisation),
+            "read_only": not is_employer_at(request.user, organisation),
         },
     )
 
@@ -171,18 +170,7 @@ ASSESSMENT_FIELDS = (
 @permission_required("fitness.view_assessment", fn=_assessment)
 def assessment_detail(request, pk):
     assessment = request.fitness_assessment
-    checks = selectors.checks_in_order(assessment)
-    decided = sum(1 for c in checks if c.outcome != CheckOutcome.PENDING)
-    pending = [c.get_kind_display() for c in checks if c.outcome == CheckOutcome.PENDING]
-    status = selectors.assessment_status(
-        outcome=assessment.outcome,
-        decided=decided,
-        decided_by_people=sum(
-            1
-            for c in checks
-            if c.outcome != CheckOutcome.PENDING and c.kind not in AUTOMATIC_CHECKS
-        ),
-    )
+    progress = selectors.assessment_progress(assessment)
     history = None
     # The assessment itself is restricted (check notes and evidence, the director's
     # ratings and attestation, the conclusion's reasons): every view is recorded.
@@ -202,11 +190,13 @@ def assessment_detail(request, pk):
         {
             "assessment": assessment,
             "registrant": assessment.registrant,
-            "status_tag": presenters.status_tag(status, decided=decided),
-            "summary_rows": presenters.summary_rows(assessment, status=status, decided=decided),
+            "status_tag": presenters.status_tag(progress.status, decided=progress.decided),
+            "summary_rows": presenters.summary_rows(
+                assessment, status=progress.status, decided=progress.decided
+            ),
             "check_rows": presenters.check_rows(
                 assessment,
-                checks,
+                selectors.checks_in_order(assessment),
                 may_record=request.user.has_perm("fitness.record_checks", assessment),
             ),
             "ratings": list(assessment.competency_ratings.all()),
@@ -214,7 +204,7 @@ def assessment_detail(request, pk):
             "conclusion_rows": presenters.conclusion_rows(assessment)
             if assessment.is_concluded
             else [],
-            "conclusion": _conclusion_state(request, assessment, pending),
+            "conclusion": _conclusion_state(request, assessment, progress.pending),
             "history": history,
             "back_url": year_url(assessment.organisation, assessment.year),
         },
@@ -286,11 +276,7 @@ def conclude(request, pk):
             "concluded assessment cannot be changed.",
         )
         return redirect(assessment_url(assessment))
-    pending = [
-        c.get_kind_display()
-        for c in selectors.checks_in_order(assessment)
-        if c.outcome == CheckOutcome.PENDING
-    ]
+    pending = selectors.assessment_progress(assessment).pending
     form = ConcludeForm(request.POST or None, initial={"version": assessment.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from steward.core.formatting import uk_date
 from steward.standards.models import Outcome, SanctionsGuidance, StandardsVersion
+from steward.standards.selectors import guidance_of
 
 CURRENT = "current"
 EARLIER = "earlier"
@@ -120,43 +121,37 @@ def _guidance_html(guidance: SanctionsGuidance | None):
     return format_html('<p class="nhsuk-body-s">Outcomes: {}</p>', outcome_range(guidance))
 
 
+def _item_row(item, *, kind: str, summary) -> dict:
+    """A summary list row for a standard or never event of the draft (``kind``), with its
+    sanctions guidance under ``summary`` and Change, guidance and Remove links."""
+    hidden = f" {item.ref}"
+    return {
+        "key": {"text": f"{item.ref}: {item.title}"},
+        "value": {"html": format_html("{}{}", summary, _guidance_html(guidance_of(item)))},
+        "actions": {
+            "items": [
+                _action(
+                    reverse(f"standards:{kind}_change", kwargs={"pk": item.pk}), "Change", hidden
+                ),
+                _action(
+                    reverse(f"standards:{kind}_guidance", kwargs={"pk": item.pk}),
+                    "Sanctions guidance",
+                    f" for {item.ref}",
+                ),
+                _action(
+                    reverse(f"standards:{kind}_remove", kwargs={"pk": item.pk}), "Remove", hidden
+                ),
+            ]
+        },
+    }
+
+
 def draft_standard_rows(contents: StandardsVersion) -> list[dict]:
     """Summary list rows for the draft's standards, with Change, guidance and Remove links."""
-    from steward.standards.selectors import guidance_of
-
-    rows = []
-    for standard in contents.standards.all():
-        hidden = f" {standard.ref}"
-        rows.append(
-            {
-                "key": {"text": f"{standard.ref}: {standard.title}"},
-                "value": {
-                    "html": format_html(
-                        "<p>{}</p>{}", standard.text, _guidance_html(guidance_of(standard))
-                    )
-                },
-                "actions": {
-                    "items": [
-                        _action(
-                            reverse("standards:standard_change", kwargs={"pk": standard.pk}),
-                            "Change",
-                            hidden,
-                        ),
-                        _action(
-                            reverse("standards:standard_guidance", kwargs={"pk": standard.pk}),
-                            "Sanctions guidance",
-                            f" for {standard.ref}",
-                        ),
-                        _action(
-                            reverse("standards:standard_remove", kwargs={"pk": standard.pk}),
-                            "Remove",
-                            hidden,
-                        ),
-                    ]
-                },
-            }
-        )
-    return rows
+    return [
+        _item_row(standard, kind="standard", summary=format_html("<p>{}</p>", standard.text))
+        for standard in contents.standards.all()
+    ]
 
 
 def draft_domain_rows(contents: StandardsVersion) -> list[dict]:
@@ -190,39 +185,15 @@ def draft_domain_rows(contents: StandardsVersion) -> list[dict]:
 
 
 def draft_never_event_rows(contents: StandardsVersion) -> list[dict]:
-    from steward.standards.selectors import guidance_of
-
-    rows = []
-    for event in contents.never_events.all():
-        breaches = ", ".join(s.ref for s in event.standards.all()) or "no standards yet"
-        hidden = f" {event.ref}"
-        rows.append(
-            {
-                "key": {"text": f"{event.ref}: {event.title}"},
-                "value": {
-                    "html": format_html(
-                        "<p>Breaches {}</p>{}", breaches, _guidance_html(guidance_of(event))
-                    )
-                },
-                "actions": {
-                    "items": [
-                        _action(
-                            reverse("standards:never_event_change", kwargs={"pk": event.pk}),
-                            "Change",
-                            hidden,
-                        ),
-                        _action(
-                            reverse("standards:never_event_guidance", kwargs={"pk": event.pk}),
-                            "Sanctions guidance",
-                            f" for {event.ref}",
-                        ),
-                        _action(
-                            reverse("standards:never_event_remove", kwargs={"pk": event.pk}),
-                            "Remove",
-                            hidden,
-                        ),
-                    ]
-                },
-            }
+    """Summary list rows for the draft's never events, with the standards each breaches."""
+    return [
+        _item_row(
+            event,
+            kind="never_event",
+            summary=format_html(
+                "<p>Breaches {}</p>",
+                ", ".join(s.ref for s in event.standards.all()) or "no standards yet",
+            ),
         )
-    return rows
+        for event in contents.never_events.all()
+    ]

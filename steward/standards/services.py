@@ -274,13 +274,19 @@ def _standard_fields(errors: dict, *, ref: str, title: str, text: str) -> dict:
     }
 
 
-def _ref_taken(model, *, draft, ref: str, exclude_pk=None) -> bool:
-    return model.objects.filter(version=draft, ref=ref).exclude(pk=exclude_pk).exists()
+def _refuse_taken_ref(model, *, draft, ref: str, exclude_pk=None) -> None:
+    """Refuse a reference another standard (or never event) of the draft already has."""
+    if model.objects.filter(version=draft, ref=ref).exclude(pk=exclude_pk).exists():
+        noun = "standard" if model is Standard else "never event"
+        raise ValidationError(
+            {"ref": f"The draft already has a {noun} {ref}. Enter a different reference."}
+        )
 
 
-def _ref_taken_message(ref: str, kind: str) -> str:
-    noun = "standard" if kind == "standard" else "never event"
-    return f"The draft already has a {noun} {ref}. Enter a different reference."
+def _next_position(model, *, draft) -> int:
+    """The position after the last standard (or never event) of the draft."""
+    last = model.objects.filter(version=draft).aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
 
 
 def next_ref(*, version: StandardsVersion, kind: str) -> str:
@@ -305,10 +311,10 @@ def standard_add(
     with transaction.atomic():
         draft = _locked_draft(version.pk)
         _raise(errors)
-        if _ref_taken(Standard, draft=draft, ref=values["ref"]):
-            raise ValidationError({"ref": _ref_taken_message(values["ref"], "standard")})
-        last = Standard.objects.filter(version=draft).aggregate(last=Max("position"))["last"]
-        standard = Standard.objects.create(version=draft, position=(last or 0) + 1, **values)
+        _refuse_taken_ref(Standard, draft=draft, ref=values["ref"])
+        standard = Standard.objects.create(
+            version=draft, position=_next_position(Standard, draft=draft), **values
+        )
         audit_record(
             actor=actor,
             action="standards.standard.added",
@@ -336,8 +342,7 @@ def standard_update(
     with transaction.atomic():
         draft = _locked_draft(standard.version_id)
         _raise(errors)
-        if _ref_taken(Standard, draft=draft, ref=values["ref"], exclude_pk=standard.pk):
-            raise ValidationError({"ref": _ref_taken_message(values["ref"], "standard")})
+        _refuse_taken_ref(Standard, draft=draft, ref=values["ref"], exclude_pk=standard.pk)
         changed = _changed(standard, values)
         _save_revision(Standard, standard, expected_revision=expected_revision, values=changed)
         if changed:
@@ -434,9 +439,12 @@ def competency_domain_update(
 # --- Never events --------------------------------------------------------------
 
 
-def _never_event_fields(
-    errors: dict, *, draft, ref: str, title: str, description: str, standard_refs
+def _never_event_values(
+    *, draft, ref: str, title: str, description: str, standard_refs
 ) -> tuple[dict, list[Standard]]:
+    """The never event's checked fields and the draft's standards it breaches; refused
+    with a message for each field that is wrong."""
+    errors: dict = {}
     values = {
         "ref": _ref(errors, ref, kind="never_event"),
         "title": _text(errors, "title", title, label="Title", limit=MAX_TITLE),
@@ -459,6 +467,7 @@ def _never_event_fields(
         errors["standards"] = (
             f"The draft has no standard {', '.join(unknown)}. Choose standards from the list shown."
         )
+    _raise(errors)
     return values, standards
 
 
@@ -474,22 +483,19 @@ def never_event_add(
 ) -> NeverEvent:
     """Add a never event to the draft, breaching standards of the same draft (by ref)."""
     _require_reason(reason)
-    errors: dict = {}
     with transaction.atomic():
         draft = _locked_draft(version.pk)
-        values, standards = _never_event_fields(
-            errors,
+        values, standards = _never_event_values(
             draft=draft,
             ref=ref,
             title=title,
             description=description,
             standard_refs=standard_refs,
         )
-        _raise(errors)
-        if _ref_taken(NeverEvent, draft=draft, ref=values["ref"]):
-            raise ValidationError({"ref": _ref_taken_message(values["ref"], "never_event")})
-        last = NeverEvent.objects.filter(version=draft).aggregate(last=Max("position"))["last"]
-        event = NeverEvent.objects.create(version=draft, position=(last or 0) + 1, **values)
+        _refuse_taken_ref(NeverEvent, draft=draft, ref=values["ref"])
+        event = NeverEvent.objects.create(
+            version=draft, position=_next_position(NeverEvent, draft=draft), **values
+        )
         event.standards.set(standards)
         audit_record(
             actor=actor,
@@ -518,20 +524,16 @@ def never_event_update(
 ) -> NeverEvent:
     """Change a never event in the draft, including which standards it breaches."""
     _require_reason(reason)
-    errors: dict = {}
     with transaction.atomic():
         draft = _locked_draft(never_event.version_id)
-        values, standards = _never_event_fields(
-            errors,
+        values, standards = _never_event_values(
             draft=draft,
             ref=ref,
             title=title,
             description=description,
             standard_refs=standard_refs,
         )
-        _raise(errors)
-        if _ref_taken(NeverEvent, draft=draft, ref=values["ref"], exclude_pk=never_event.pk):
-            raise ValidationError({"ref": _ref_taken_message(values["ref"], "never_event")})
+        _refuse_taken_ref(NeverEvent, draft=draft, ref=values["ref"], exclude_pk=never_event.pk)
         changed = _changed(never_event, values)
         before = sorted(never_event.standards.values_list("ref", flat=True))
         after = sorted(s.ref for s in standards)

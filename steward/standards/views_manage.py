@@ -31,6 +31,7 @@ from steward.standards.models import CompetencyDomain, NeverEvent, Standard
 MANAGE = "standards.manage"
 NO_DRAFT = "There is no draft of the standards at the moment. Start one to make changes."
 EDIT_REASON = "Edited the draft of the standards"
+SAVE = "Save and return"
 
 
 def _posted(request):
@@ -57,12 +58,29 @@ def _refused(request, item, *, heading: str):
     )
 
 
+def _saved(item) -> str:
+    return f"{item.ref} saved."
+
+
 def _no_draft(request):
     messages.info(request, NO_DRAFT)
     return redirect("standards:manage")
 
 
-def _form_page(request, form, *, heading: str, version, button: str, intro: str = ""):
+def _item_form(
+    request, form, *, save, saved_message, heading: str, version, button: str, intro: str = ""
+):
+    """The form page for something in the draft. A valid POST runs ``save(cleaned_data)``
+    (a service) and goes back to the draft saying ``saved_message(what it returned)``; a
+    refusal from the service is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, saved_message(saved))
+            return redirect("standards:draft")
     return render(
         request,
         "standards/manage/item_form.jinja",
@@ -222,21 +240,18 @@ def standard_add(request):
         _posted(request),
         initial={"ref": services.next_ref(version=version, kind="standard")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            standard = services.standard_add(
-                version=version, actor=request.user, reason=EDIT_REASON, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{standard.ref} added. Add its sanctions guidance before you publish.",
-            )
-            return redirect("standards:draft")
-    return _form_page(
-        request, form, heading="Add a standard", version=version, button="Add the standard"
+    return _item_form(
+        request,
+        form,
+        save=lambda data: services.standard_add(
+            version=version, actor=request.user, reason=EDIT_REASON, **data
+        ),
+        saved_message=lambda standard: (
+            f"{standard.ref} added. Add its sanctions guidance before you publish."
+        ),
+        heading="Add a standard",
+        version=version,
+        button="Add the standard",
     )
 
 
@@ -257,25 +272,22 @@ def standard_change(request, pk: int):
             "revision": standard.revision,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.standard_update(
-                standard=standard,
-                expected_revision=data["revision"],
-                ref=data["ref"],
-                title=data["title"],
-                text=data["text"],
-                actor=request.user,
-                reason=EDIT_REASON,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{standard.ref} saved.")
-            return redirect("standards:draft")
-    return _form_page(
-        request, form, heading=heading, version=standard.version, button="Save and return"
+    return _item_form(
+        request,
+        form,
+        save=lambda data: services.standard_update(
+            standard=standard,
+            expected_revision=data["revision"],
+            ref=data["ref"],
+            title=data["title"],
+            text=data["text"],
+            actor=request.user,
+            reason=EDIT_REASON,
+        ),
+        saved_message=_saved,
+        heading=heading,
+        version=standard.version,
+        button=SAVE,
     )
 
 
@@ -346,25 +358,22 @@ def domain_change(request, pk: int):
             "revision": domain.revision,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.competency_domain_update(
-                domain=domain,
-                expected_revision=data["revision"],
-                name=data["name"],
-                description=data["description"],
-                what_good_looks_like=lines(data["what_good_looks_like"]),
-                actor=request.user,
-                reason=EDIT_REASON,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{domain.ref} saved.")
-            return redirect("standards:draft")
-    return _form_page(
-        request, form, heading=heading, version=domain.version, button="Save and return"
+    return _item_form(
+        request,
+        form,
+        save=lambda data: services.competency_domain_update(
+            domain=domain,
+            expected_revision=data["revision"],
+            name=data["name"],
+            description=data["description"],
+            what_good_looks_like=lines(data["what_good_looks_like"]),
+            actor=request.user,
+            reason=EDIT_REASON,
+        ),
+        saved_message=_saved,
+        heading=heading,
+        version=domain.version,
+        button=SAVE,
     )
 
 
@@ -382,27 +391,24 @@ def never_event_add(request):
         standards=list(Standard.objects.filter(version=version)),
         initial={"ref": services.next_ref(version=version, kind="never_event")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            event = services.never_event_add(
-                version=version,
-                ref=data["ref"],
-                title=data["title"],
-                description=data["description"],
-                standard_refs=data["standards"],
-                actor=request.user,
-                reason=EDIT_REASON,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{event.ref} added. Add its sanctions guidance before you publish."
-            )
-            return redirect("standards:draft")
-    return _form_page(
-        request, form, heading="Add a never event", version=version, button="Add the never event"
+    return _item_form(
+        request,
+        form,
+        save=lambda data: services.never_event_add(
+            version=version,
+            ref=data["ref"],
+            title=data["title"],
+            description=data["description"],
+            standard_refs=data["standards"],
+            actor=request.user,
+            reason=EDIT_REASON,
+        ),
+        saved_message=lambda event: (
+            f"{event.ref} added. Add its sanctions guidance before you publish."
+        ),
+        heading="Add a never event",
+        version=version,
+        button="Add the never event",
     )
 
 
@@ -425,26 +431,23 @@ def never_event_change(request, pk: int):
             "revision": event.revision,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.never_event_update(
-                never_event=event,
-                expected_revision=data["revision"],
-                ref=data["ref"],
-                title=data["title"],
-                description=data["description"],
-                standard_refs=data["standards"],
-                actor=request.user,
-                reason=EDIT_REASON,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{event.ref} saved.")
-            return redirect("standards:draft")
-    return _form_page(
-        request, form, heading=heading, version=event.version, button="Save and return"
+    return _item_form(
+        request,
+        form,
+        save=lambda data: services.never_event_update(
+            never_event=event,
+            expected_revision=data["revision"],
+            ref=data["ref"],
+            title=data["title"],
+            description=data["description"],
+            standard_refs=data["standards"],
+            actor=request.user,
+            reason=EDIT_REASON,
+        ),
+        saved_message=_saved,
+        heading=heading,
+        version=event.version,
+        button=SAVE,
     )
 
 
@@ -487,34 +490,27 @@ def _guidance(request, item, *, kind: str):
             "revision": guidance.revision,
         }
     form = GuidanceForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.sanctions_guidance_update(
-                **{kind: item},
-                expected_revision=data["revision"],
-                least_severe=data["least_severe"],
-                most_severe=data["most_severe"],
-                guidance=data["guidance"],
-                aggravating_factors=lines(data["aggravating_factors"]),
-                mitigating_factors=lines(data["mitigating_factors"]),
-                actor=request.user,
-                reason=EDIT_REASON,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Sanctions guidance for {item.ref} saved.")
-            return redirect("standards:draft")
     intro = f"{item.ref}: {item.title}."
     if kind == "never_event":
         intro += " A never event always leads to a sanction: the least severe outcome must be "
         intro += "a warning or more severe."
-    return _form_page(
+    return _item_form(
         request,
         form,
+        save=lambda data: services.sanctions_guidance_update(
+            **{kind: item},
+            expected_revision=data["revision"],
+            least_severe=data["least_severe"],
+            most_severe=data["most_severe"],
+            guidance=data["guidance"],
+            aggravating_factors=lines(data["aggravating_factors"]),
+            mitigating_factors=lines(data["mitigating_factors"]),
+            actor=request.user,
+            reason=EDIT_REASON,
+        ),
+        saved_message=lambda _guidance: f"Sanctions guidance for {item.ref} saved.",
         heading=heading,
         version=item.version,
-        button="Save and return",
+        button=SAVE,
         intro=intro,
     )

@@ -81,9 +81,7 @@ def assessment_for(role, *, year: int | None = None) -> FitnessAssessment:
         year=year or clock.today().year,
         trigger=AssessmentTrigger.ANNUAL,
     )
-    FitnessCheck.objects.bulk_create(
-        services._new_checks(assessment, registrant=role.registrant, today=clock.today())
-    )
+    services._open_checks(assessment, registrant=role.registrant, today=clock.today())
     return assessment
 
 

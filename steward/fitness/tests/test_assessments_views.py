@@ -533,6 +533,35 @@ def test_the_director_sees_their_assessments_and_tasks(client, director, own):
     assert "To do" in text
 
 
+def test_the_directors_page_runs_a_fixed_number_of_queries(client, director, own):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def concluded(assessment):
+        FitnessAssessment.objects.filter(pk=assessment.pk).update(
+            outcome=AssessmentOutcome.FIT,
+            conclusion_reasons="Every check satisfactory.",
+            concluded_as="chair",
+            concluded_at=clock.now(),
+            concluded_by_label="The chair",
+        )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("fitness:mine"))
+        assert response.status_code == 200
+        return len(captured)
+
+    concluded(assessment_for(own.career_role, year=YEAR - 1))
+    client.get(reverse("fitness:mine"))  # warm up sessions and caches
+    few = queries()
+    for years_ago in range(2, 6):
+        concluded(assessment_for(own.career_role, year=YEAR - years_ago))
+    text = html(client.get(reverse("fitness:mine")))
+    assert text.count("Every check satisfactory.") == 5
+    assert queries() == few
+
+
 def test_the_director_completes_the_competency_self_assessment(client, director, own):
     url = reverse("fitness:competency", kwargs={"pk": own.pk})
     domains = list(version_in_force(on=TODAY).competency_domains.all())

@@ -81,11 +81,12 @@ def test_adding_a_standard_and_its_guidance(signed_in, draft):
     add = reverse("standards:standard_add")
     assert 'value="CC13"' in signed_in.get(add).content.decode()
     response = signed_in.post(
-        add, {"ref": "CC13", "title": "Look after yourself", "text": "You rest."}
+        add, {"ref": "cc 13", "title": "Look after yourself", "text": "You rest."}
     )
     assert response.status_code == 302
     standard = Standard.objects.get(version=draft, ref="CC13")
     page = text(signed_in.get(DRAFT))
+    assert "CC13 added. Add its sanctions guidance before you publish." in page
     assert "Add sanctions guidance for CC13 Look after yourself." in page
     assert "No sanctions guidance" in page
 
@@ -104,7 +105,9 @@ def test_adding_a_standard_and_its_guidance(signed_in, draft):
     assert response.status_code == 302
     guidance = SanctionsGuidance.objects.get(standard=standard)
     assert guidance.aggravating == ["Ignored advice", "Harm resulted"]
-    assert "Outcomes: Advice to conditions" in text(signed_in.get(DRAFT))
+    page = text(signed_in.get(DRAFT))
+    assert "Sanctions guidance for CC13 saved." in page
+    assert "Outcomes: Advice to conditions" in page
 
 
 def test_adding_a_standard_with_a_taken_reference_shows_the_services_message(signed_in, draft):
@@ -136,6 +139,7 @@ def test_changing_a_standard(signed_in, draft):
     assert response.status_code == 302
     cc3.refresh_from_db()
     assert cc3.text == "Stronger."
+    assert "CC3 saved." in text(signed_in.get(DRAFT))
     # The same form sent again is out of date.
     stale = signed_in.post(url, {"ref": "CC3", "title": "x", "text": "x", "revision": "1"})
     assert "Someone else changed this after you opened it" in error_summary(stale)

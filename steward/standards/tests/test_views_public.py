@@ -149,3 +149,36 @@ def test_public_pages_run_a_fixed_number_of_queries(
 
 def test_public_pages_refuse_posts(client, version_1):
     assert client.post(CURRENT).status_code == 405
+
+
+def test_public_pages_and_api_never_name_the_staff_who_edited(client, today, make_user):
+    """Who started and published a version is for the administrators' own pages only."""
+    from steward.standards.models import StandardsVersion
+
+    staff = make_user(
+        "administrator", full_name="Prudence Publisher", email="prudence@test.steward.example"
+    )
+    draft = services.standards_draft_create(actor=staff, reason="t")
+    services.standards_version_publish(
+        version=draft, effective_from=today, summary="Clearer wording.", actor=staff
+    )
+    assert StandardsVersion.objects.get(pk=draft.pk).published_by == staff
+    number = {"number": draft.number}
+    pages = [
+        page(client, url)
+        for url in (
+            CURRENT,
+            SANCTIONS,
+            VERSIONS,
+            reverse("standards:version", kwargs=number),
+            reverse("standards:version_sanctions", kwargs=number),
+        )
+    ]
+    assert "Clearer wording." in pages[2]
+    answers = [
+        client.get("/api/v1/standards").content.decode(),
+        client.get(f"/api/v1/standards/versions/{draft.number}").content.decode(),
+    ]
+    for shown in pages + answers:
+        assert "Prudence" not in shown
+        assert "prudence@" not in shown
