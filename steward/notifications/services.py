@@ -13,6 +13,22 @@ from steward.notifications.models import Notification
 logger = logging.getLogger(__name__)
 
 
+def _email_text(body: str, url: str) -> str:
+    """The body, then the full address of the page it is about."""
+    return f"{body}\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else body
+
+
+def _email(subject: str, text: str, address: str) -> bool:
+    """Send one email; False if the mail server refused. The log line names only the
+    kind of failure, never the address or what the email said."""
+    try:
+        send_mail(subject, text, None, [address])
+    except OSError as exc:  # mail server down: the in-service copy still stands
+        logger.warning("notification email failed: %s", type(exc).__name__)
+        return False
+    return True
+
+
 def notify(*, users: Iterable, subject: str, body: str, url: str = "", topic: str = "") -> int:
     """Tell each person in the service and by email; returns how many were told.
 
@@ -31,14 +47,8 @@ def notify(*, users: Iterable, subject: str, body: str, url: str = "", topic: st
     ids = [row.pk for row in rows if row.pk is not None]
 
     def send() -> None:
-        link = f"\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else ""
-        sent = []
-        for pk, user in people.items():
-            try:
-                send_mail(subject, f"{body}{link}", None, [user.email])
-                sent.append(pk)
-            except OSError as exc:  # mail server down: the in-service copy still stands
-                logger.warning("notification email failed: %s", type(exc).__name__)
+        text = _email_text(body, url)
+        sent = [pk for pk, user in people.items() if _email(subject, text, user.email)]
         if ids:
             Notification.objects.filter(pk__in=ids, user_id__in=sent).update(emailed_at=clock.now())
 
@@ -52,15 +62,7 @@ def notify_address(*, email: str, subject: str, body: str, url: str = "") -> boo
     email = (email or "").strip()
     if "@" not in email:
         return False
-
-    def send() -> None:
-        link = f"\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else ""
-        try:
-            send_mail(subject, f"{body}{link}", None, [email])
-        except OSError as exc:
-            logger.warning("notification email failed: %s", type(exc).__name__)
-
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: _email(subject, _email_text(body, url), email))
     return True
 
 

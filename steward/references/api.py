@@ -21,7 +21,12 @@ from steward.references.models import (
     ReferenceRequest,
 )
 from steward.references.questions import QUESTIONS, STEMS
-from steward.references.vetting import Vetting, appointment_review, appointment_vet
+from steward.references.vetting import (
+    CoverageRow,
+    Vetting,
+    appointment_review,
+    appointment_vet,
+)
 from steward.register.models import RoleCategory
 
 router = Router(tags=["Appointments and references"])
@@ -205,23 +210,24 @@ def _appointment_out(appointment: Appointment) -> dict:
         "support_plan_recommended": appointment.support_plan_recommended,
         "override": override,
         "vetting": _vetting_out(review.vetting),
-        "references": [
-            {
-                "organisation": row.request.referee_organisation.ods_code
-                if row.employer is None
-                else row.employer.organisation.ods_code,
-                "organisation_name": row.request.referee_organisation.name
-                if row.employer is None
-                else row.employer.organisation.name,
-                "formerly": [o.ods_code for o in row.employer.formerly] if row.employer else [],
-                "period_start": row.employer.period_start if row.employer else None,
-                "period_end": row.employer.period_end if row.employer else None,
-                "state": row.state,
-                "request_id": row.request.pk if row.request else None,
-                "due_by": row.request.due_by if row.request else None,
-            }
-            for row in review.coverage
-        ],
+        "references": [_coverage_out(row) for row in review.coverage],
+    }
+
+
+def _coverage_out(row: CoverageRow) -> dict:
+    """An employer to ask and its request (or a request to an organisation no longer
+    among the employers, which has no employer)."""
+    employer, request = row.employer, row.request
+    organisation = employer.organisation if employer else request.referee_organisation
+    return {
+        "organisation": organisation.ods_code,
+        "organisation_name": organisation.name,
+        "formerly": [o.ods_code for o in employer.formerly] if employer else [],
+        "period_start": employer.period_start if employer else None,
+        "period_end": employer.period_end if employer else None,
+        "state": row.state,
+        "request_id": request.pk if request else None,
+        "due_by": request.due_by if request else None,
     }
 
 
@@ -310,12 +316,9 @@ def appointment_create(request, ods_code: str, payload: AppointmentIn):
 
 def _visible_appointment(request, appointment_id: int):
     """(appointment, None) or (None, error response)."""
-    appointment = (
-        Appointment.objects.select_related("organisation", "registrant")
-        .filter(pk=appointment_id)
-        .first()
-    )
-    if appointment is None:
+    try:
+        appointment = selectors.appointment_get(pk=appointment_id)
+    except Appointment.DoesNotExist:
         return None, Status(404, {"detail": "No appointment has that number."})
     if not request_user(request).has_perm("references.view_appointment", appointment):
         return None, Status(
@@ -474,14 +477,9 @@ def reference_create(request, request_id: int, payload: ReferenceIn):
     each `yes` needs its `_details`. `roles_and_dates`, `referee_name` and
     `referee_job_title` are required. Only the HR lead may set `on_behalf_of_referee`.
     A missing answer is refused with 422; a request already answered with 409."""
-    reference_request = (
-        ReferenceRequest.objects.select_related(
-            "registrant", "referee_organisation", "appointment__organisation"
-        )
-        .filter(pk=request_id)
-        .first()
-    )
-    if reference_request is None:
+    try:
+        reference_request = selectors.request_get(pk=request_id)
+    except ReferenceRequest.DoesNotExist:
         return Status(404, {"detail": "No reference request has that number."})
     user = request_user(request)
     if not user.has_perm("references.complete_request", reference_request):

@@ -77,6 +77,15 @@ def roles_in_window(roles, *, start: dt.date, end: dt.date) -> list[CareerRole]:
     ]
 
 
+def _rank(succession: Succession) -> tuple:
+    """Which successor of a split organisation holds its records: lowest first."""
+    return (
+        SUCCESSION_PREFERENCE.get(succession.kind, 9),
+        succession.effective_on,
+        succession.successor.name,
+    )
+
+
 def successors_of(organisations, *, on: dt.date) -> dict[int, Organisation]:
     """For each closed organisation, the open one that holds its records now.
 
@@ -98,16 +107,7 @@ def successors_of(organisations, *, on: dt.date) -> dict[int, Organisation]:
             predecessor_id__in=set(current.values())
         ).select_related("successor"):
             best = steps.get(succession.predecessor_id)
-            rank = (
-                SUCCESSION_PREFERENCE.get(succession.kind, 9),
-                succession.effective_on,
-                succession.successor.name,
-            )
-            if best is None or rank < (
-                SUCCESSION_PREFERENCE.get(best.kind, 9),
-                best.effective_on,
-                best.successor.name,
-            ):
+            if best is None or _rank(succession) < _rank(best):
                 steps[succession.predecessor_id] = succession
         following = {}
         for original, reached in current.items():

@@ -8,10 +8,9 @@ from django import forms
 from steward.core import clock
 from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field, years_from_today
 from steward.references import questions
+from steward.register.forms_roster import yes_no_field
 from steward.register.models import RoleCategory
 from steward.register.numbers import clean_registration_number, registration_number_problem
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def a_year_ago() -> dt.date:
@@ -95,7 +94,7 @@ class WithdrawForm(NhsukForm):
     )
 
 
-def _details_field(stem: str) -> forms.CharField:
+def _details_field() -> forms.CharField:
     return forms.CharField(
         label="Give details",
         required=False,
@@ -123,16 +122,10 @@ class ReferenceForm(NhsukForm):
     def __init__(self, *args, allow_on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for stem in questions.STEMS:
-            self.fields[stem] = forms.ChoiceField(
-                label=questions.QUESTIONS[stem],
-                choices=YES_NO,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": questions.ANSWER_REQUIRED[stem],
-                    "invalid_choice": questions.ANSWER_REQUIRED[stem],
-                },
+            self.fields[stem] = yes_no_field(
+                questions.QUESTIONS[stem], required_message=questions.ANSWER_REQUIRED[stem]
             )
-            self.fields[f"{stem}_details"] = _details_field(stem)
+            self.fields[f"{stem}_details"] = _details_field()
         self.fields["referee_name"] = text_field(
             "Referee's full name",
             max_length=200,
@@ -161,6 +154,15 @@ class ReferenceForm(NhsukForm):
 
     def answers(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in questions.ANSWER_FIELDS}
+
+    def referee(self) -> dict:
+        """Who gives the reference, as the services take it."""
+        data = self.cleaned_data
+        return {
+            "referee_name": data["referee_name"],
+            "referee_job_title": data["referee_job_title"],
+            "on_behalf_of_referee": data.get("on_behalf_of_referee", False),
+        }
 
     @property
     def question_fields(self) -> list[tuple]:

@@ -37,6 +37,12 @@ class ReferencePDF(FPDF):
         )
 
 
+def _write_heading(pdf: FPDF, text: str) -> None:
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(1)
+
+
 def _write_pair(pdf: FPDF, label: str, value: str) -> None:
     pdf.set_font(FONT, "B", 10)
     pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT", align="L")
@@ -99,9 +105,7 @@ def reference_pdf(*, reference: BoardMemberReference, compress: bool = True) -> 
         )
     _write_pair(pdf, "Roles and dates", reference.roles_and_dates)
 
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 8, "Questions", new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.ln(1)
+    _write_heading(pdf, "Questions")
     for number, stem in enumerate(STEMS, start=1):
         answer = getattr(reference, stem)
         text = YesNo(answer).label
@@ -110,9 +114,7 @@ def reference_pdf(*, reference: BoardMemberReference, compress: bool = True) -> 
             text = f"{text}. {details}"
         _write_pair(pdf, f"{number}. {QUESTIONS[stem]}", text)
 
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 8, "Referee", new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.ln(1)
+    _write_heading(pdf, "Referee")
     _write_pair(pdf, "Name", reference.referee_name)
     _write_pair(pdf, "Job title", reference.referee_job_title)
     if reference.on_behalf_of_referee:

@@ -156,14 +156,6 @@ def reference_get(*, pk: int) -> BoardMemberReference:
     )
 
 
-def requests_for_appointment(*, appointment) -> QuerySet[ReferenceRequest]:
-    return (
-        ReferenceRequest.objects.filter(appointment=appointment)
-        .select_related("referee_organisation")
-        .order_by("referee_organisation__name", "pk")
-    )
-
-
 def references_for_appointment(*, appointment) -> list[BoardMemberReference]:
     """The current references received for an appointment (updates in place of what they
     replaced)."""

@@ -478,8 +478,13 @@ def _clean_referee(
     return name, title
 
 
-def _clean_reference(*, answers, organisation, **referee) -> tuple[dict[str, str], str, str]:
-    """The answers and the referee, with every problem reported at once."""
+def _clean_reference(
+    *, answers, organisation, registrant, doing: str, actor, **referee
+) -> tuple[dict[str, str], str, str]:
+    """Who may give it (an employer there, never the person), then the answers and the
+    referee, with every problem reported at once."""
+    _require_employer(actor, organisation, doing)
+    _refuse_own_reference(actor, registrant)
     errors: dict[str, list[str]] = {}
     cleaned, name, title = {}, "", ""
     try:
@@ -487,12 +492,40 @@ def _clean_reference(*, answers, organisation, **referee) -> tuple[dict[str, str
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
-        name, title = _clean_referee(organisation=organisation, **referee)
+        name, title = _clean_referee(organisation=organisation, actor=actor, **referee)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     return cleaned, name, title
+
+
+def _reference_create(
+    *,
+    registrant,
+    organisation,
+    request,
+    cleaned: dict[str, str],
+    name: str,
+    title: str,
+    on_behalf_of_referee: bool,
+    actor,
+    supersedes: BoardMemberReference | None = None,
+) -> BoardMemberReference:
+    """A completed reference, or an update that ``supersedes`` an earlier one."""
+    return BoardMemberReference.objects.create(
+        registrant=registrant,
+        referee_organisation=organisation,
+        request=request,
+        supersedes=supersedes,
+        referee_name=name,
+        referee_job_title=title,
+        on_behalf_of_referee=bool(on_behalf_of_referee),
+        completed_by=actor_user(actor),
+        completed_by_label=actor_label(actor),
+        retain_until=retain_until_for(registrant),
+        **cleaned,
+    )
 
 
 def _requesting_organisation(request: ReferenceRequest | None):
@@ -517,8 +550,6 @@ def reference_complete(
     """
     from steward.notifications.services import notify
 
-    _require_employer(actor, request.referee_organisation, "give this reference")
-    _refuse_own_reference(actor, request.registrant)
     cleaned, name, title = _clean_reference(
         answers=answers,
         referee_name=referee_name,
@@ -526,6 +557,8 @@ def reference_complete(
         on_behalf_of_referee=on_behalf_of_referee,
         actor=actor,
         organisation=request.referee_organisation,
+        registrant=request.registrant,
+        doing="give this reference",
     )
     with transaction.atomic():
         locked = (
@@ -543,17 +576,15 @@ def reference_complete(
                 "This request was withdrawn, so the reference is no longer needed.",
                 code="withdrawn",
             )
-        reference = BoardMemberReference.objects.create(
+        reference = _reference_create(
             registrant=locked.registrant,
-            referee_organisation=locked.referee_organisation,
+            organisation=locked.referee_organisation,
             request=locked,
-            referee_name=name,
-            referee_job_title=title,
-            on_behalf_of_referee=bool(on_behalf_of_referee),
-            completed_by=actor_user(actor),
-            completed_by_label=actor_label(actor),
-            retain_until=retain_until_for(locked.registrant),
-            **cleaned,
+            cleaned=cleaned,
+            name=name,
+            title=title,
+            on_behalf_of_referee=on_behalf_of_referee,
+            actor=actor,
         )
         locked.status = RequestStatus.COMPLETED
         locked.save(update_fields=["status"])
@@ -623,8 +654,6 @@ def reference_update_issue(
     """
     from steward.notifications.services import notify
 
-    _require_employer(actor, reference.referee_organisation, "update this reference")
-    _refuse_own_reference(actor, reference.registrant)
     cleaned, name, title = _clean_reference(
         answers=answers,
         referee_name=referee_name,
@@ -632,6 +661,8 @@ def reference_update_issue(
         on_behalf_of_referee=on_behalf_of_referee,
         actor=actor,
         organisation=reference.referee_organisation,
+        registrant=reference.registrant,
+        doing="update this reference",
     )
     with transaction.atomic():
         locked = (
@@ -644,18 +675,16 @@ def reference_update_issue(
         refusal = reference_update_allowed(reference=locked)
         if refusal:
             raise ValidationError(refusal, code="update_not_allowed")
-        update = BoardMemberReference.objects.create(
+        update = _reference_create(
             registrant=locked.registrant,
-            referee_organisation=locked.referee_organisation,
+            organisation=locked.referee_organisation,
             request=locked.request,
             supersedes=locked,
-            referee_name=name,
-            referee_job_title=title,
-            on_behalf_of_referee=bool(on_behalf_of_referee),
-            completed_by=actor_user(actor),
-            completed_by_label=actor_label(actor),
-            retain_until=retain_until_for(locked.registrant),
-            **cleaned,
+            cleaned=cleaned,
+            name=name,
+            title=title,
+            on_behalf_of_referee=on_behalf_of_referee,
+            actor=actor,
         )
         audit_record(
             actor=actor,

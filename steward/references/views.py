@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
@@ -165,12 +165,10 @@ def appointment_propose(request, organisation):
 
 
 def _appointment(request, pk):
-    request.appointment = get_object_or_404(
-        Appointment.objects.select_related(
-            "organisation", "registrant", "career_role", "override_by"
-        ),
-        pk=pk,
-    )
+    try:
+        request.appointment = selectors.appointment_get(pk=pk)
+    except Appointment.DoesNotExist:
+        raise Http404 from None
     return request.appointment
 
 
@@ -340,12 +338,10 @@ def reference_list(request, organisation):
 
 
 def _reference_request(request, pk):
-    request.reference_request = get_object_or_404(
-        ReferenceRequest.objects.select_related(
-            "registrant", "referee_organisation", "appointment__organisation", "career_role"
-        ),
-        pk=pk,
-    )
+    try:
+        request.reference_request = selectors.request_get(pk=pk)
+    except ReferenceRequest.DoesNotExist:
+        raise Http404 from None
     return request.reference_request
 
 
@@ -367,9 +363,7 @@ def reference_complete(request, pk):
             reference = services.reference_complete(
                 request=reference_request,
                 answers=form.answers(),
-                referee_name=form.cleaned_data["referee_name"],
-                referee_job_title=form.cleaned_data["referee_job_title"],
-                on_behalf_of_referee=form.cleaned_data.get("on_behalf_of_referee", False),
+                **form.referee(),
                 actor=request.user,
             )
         except ValidationError as error:
@@ -398,16 +392,10 @@ def reference_complete(request, pk):
 
 
 def _reference(request, pk):
-    request.reference = get_object_or_404(
-        BoardMemberReference.objects.select_related(
-            "registrant",
-            "referee_organisation",
-            "request__appointment__organisation",
-            "request__career_role",
-            "supersedes",
-        ),
-        pk=pk,
-    )
+    try:
+        request.reference = selectors.reference_get(pk=pk)
+    except BoardMemberReference.DoesNotExist:
+        raise Http404 from None
     return request.reference
 
 
@@ -495,9 +483,7 @@ def reference_update(request, pk):
             update = services.reference_update_issue(
                 reference=reference,
                 answers=form.answers(),
-                referee_name=form.cleaned_data["referee_name"],
-                referee_job_title=form.cleaned_data["referee_job_title"],
-                on_behalf_of_referee=form.cleaned_data.get("on_behalf_of_referee", False),
+                **form.referee(),
                 actor=request.user,
             )
         except ValidationError as error:
@@ -535,11 +521,7 @@ def my_references(request):
     registrant_id = own_registrant_id(user=request.user)
     references = []
     if registrant_id is not None:
-        references = list(
-            selectors.references_about(registrant=registrant_id)
-            .select_related("request__career_role")
-            .all()[:500]
-        )
+        references = list(selectors.references_about(registrant=registrant_id)[:500])
     return render(
         request,
         "references/mine.jinja",

@@ -89,6 +89,16 @@ def disciplinary_actions_for(*, registrant: Registrant, organisations) -> list[D
     )
 
 
+def disciplinary_seen_by(
+    *, user, registrant: Registrant, organisation_ids: set[int]
+) -> tuple[list, list[DisciplinaryAction]]:
+    """Of the organisations ``organisation_ids`` (where the person has a role), those
+    where the user records disciplinary action, and the actions they recorded against
+    the person: an employer never sees another organisation's."""
+    recording = [org for org in recording_organisations(user=user) if org.pk in organisation_ids]
+    return recording, disciplinary_actions_for(registrant=registrant, organisations=recording)
+
+
 def disciplinary_action_record(
     *, registrant: Registrant, organisation, kind: str, started_on: dt.date, summary: str, actor
 ) -> DisciplinaryAction:

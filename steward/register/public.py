@@ -96,18 +96,23 @@ def _public_registrants():
     return Registrant.objects.only(*PUBLIC_REGISTRANT_FIELDS)
 
 
-@dataclass
-class SearchResults:
-    registrants: list[Registrant]
-    count: int
-    count_is_exact: bool
+class _Paged:
+    """Page arithmetic for a page of ``rows`` out of ``reachable`` (both set by subclasses)."""
+
     page: int
     page_size: int
 
     @property
+    def rows(self) -> list:
+        raise NotImplementedError
+
+    @property
+    def reachable(self) -> int:
+        raise NotImplementedError
+
+    @property
     def num_pages(self) -> int:
-        shown = min(self.count, search.MAX_RESULTS)
-        return max(1, -(-shown // self.page_size))
+        return max(1, -(-self.reachable // self.page_size))
 
     @property
     def has_next(self) -> bool:
@@ -119,11 +124,36 @@ class SearchResults:
 
     @property
     def start_index(self) -> int:
-        return (self.page - 1) * self.page_size + 1 if self.registrants else 0
+        return (self.page - 1) * self.page_size + 1 if self.rows else 0
 
     @property
     def end_index(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.registrants)
+        return (self.page - 1) * self.page_size + len(self.rows)
+
+
+def missing_page(number: int, num_pages: int) -> str | None:
+    """'There is no page 5: there are 3 pages', or None when the page exists."""
+    if number <= num_pages:
+        return None
+    pages = "is 1 page" if num_pages == 1 else f"are {num_pages:,} pages"
+    return f"There is no page {number}: there {pages}"
+
+
+@dataclass
+class SearchResults(_Paged):
+    registrants: list[Registrant]
+    count: int
+    count_is_exact: bool
+    page: int
+    page_size: int
+
+    @property
+    def rows(self) -> list[Registrant]:
+        return self.registrants
+
+    @property
+    def reachable(self) -> int:
+        return min(self.count, search.MAX_RESULTS)
 
 
 def public_search(
@@ -515,7 +545,7 @@ def _page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def pagination(request, results: SearchResults) -> dict | None:
+def pagination(request, results: _Paged) -> dict | None:
     """Params for the NHS pagination component: numbered pages with ellipses."""
     if results.num_pages <= 1:
         return None
@@ -746,31 +776,19 @@ class BarredEntry:
 
 
 @dataclass
-class BarredPage:
+class BarredPage(_Paged):
     entries: list[BarredEntry]
     count: int
     page: int
     page_size: int
 
     @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+    def rows(self) -> list[BarredEntry]:
+        return self.entries
 
     @property
-    def has_next(self) -> bool:
-        return self.page < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.page - 1) * self.page_size + 1 if self.entries else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.entries)
+    def reachable(self) -> int:
+        return self.count
 
 
 def barred_list(*, page: int = 1, page_size: int = PAGE_SIZE) -> BarredPage:

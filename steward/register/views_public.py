@@ -104,9 +104,7 @@ def register_barred(request):
     number, problem = public.barred_page_number(request.GET.get("page"))
     if problem is None:
         page = public.barred_list(page=number)
-        if number > page.num_pages:
-            pages = "is 1 page" if page.num_pages == 1 else f"are {page.num_pages} pages"
-            problem = f"There is no page {number}: there {pages}"
+        problem = public.missing_page(number, page.num_pages)
     if problem is not None:
         context = {"errors": [{"text": problem}], "rows": [], "problem": problem}
         return render(request, "register/public/barred.jinja", context, status=400)

@@ -189,13 +189,10 @@ def person_detail(request, registration_number):
         raise Http404("No one you employ has that registration number.") from exc
     if not request.user.has_perm("register.view_full_record", record.registrant):
         raise Http404("No one you employ has that registration number.")
-    # Disciplinary action: only the organisations where the viewer records it.
-    here = {role.organisation_id for role in record.roles_here}
-    recording = [
-        org for org in disciplinary.recording_organisations(user=request.user) if org.pk in here
-    ]
-    actions = disciplinary.disciplinary_actions_for(
-        registrant=record.registrant, organisations=recording
+    recording, actions = disciplinary.disciplinary_seen_by(
+        user=request.user,
+        registrant=record.registrant,
+        organisation_ids={role.organisation_id for role in record.roles_here},
     )
     fields = [*record.restricted_fields, *(["disciplinary_actions"] if actions else [])]
     audit_record_view(

@@ -1,9 +1,12 @@
+import logging
+import smtplib
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from steward.notifications.models import Notification
-from steward.notifications.services import notify
+from steward.notifications.services import notify, notify_address
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,49 @@ def test_the_list_pages_with_a_bounded_number_of_queries(
     assert response.status_code == 200
     assert "Notice 34" in response.content.decode()
     assert client.get(reverse("notifications:list"), {"page": "nonsense"}).status_code == 200
+
+
+def test_notify_address_emails_someone_without_an_account_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = notify_address(
+            email=" pat@test.steward.example ", subject="Case opened", body="See it.", url="/c/"
+        )
+    assert sent is True
+    [email] = mail.outbox
+    assert email.to == ["pat@test.steward.example"] and email.subject == "Case opened"
+    assert email.body == "See it.\n\nhttp://127.0.0.1:8000/c/"
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["", None, "not an address"])
+def test_notify_address_without_an_address_sends_nothing(
+    address, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_address(email=address, subject="x", body="y") is False
+    assert mail.outbox == []
+
+
+def test_a_failed_email_is_logged_without_the_address_or_what_it_said(
+    make_user, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server down")
+
+    monkeypatch.setattr("steward.notifications.services.send_mail", refuse)
+    alice = make_user(email="alice.private@test.steward.example")
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        notify(users=[alice], subject="Subject-SECRET", body="Body-SECRET", url="/x/")
+        notify_address(
+            email="pat.private@test.steward.example", subject="Subject-SECRET", body="Body-SECRET"
+        )
+    assert [r.getMessage() for r in caplog.records] == [
+        "notification email failed: SMTPServerDisconnected"
+    ] * 2
+    logged = caplog.text
+    for secret in ("alice.private", "pat.private", "Subject-SECRET", "Body-SECRET"):
+        assert secret not in logged
+    # The in-service copy stands, not marked as emailed.
+    assert Notification.objects.get(user=alice).emailed_at is None

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
 from steward.audit.models import AuditEvent
 from steward.references import services
 from steward.references.models import Appointment, BoardMemberReference
-from steward.references.tests.factories import all_no, complete, propose
+from steward.references.tests.factories import all_no, career_role, complete, person, propose
 from steward.register import services as register_services
 from steward.register.numbers import registration_number
 
@@ -302,10 +303,44 @@ def test_openapi_documents_the_endpoints_and_never_asks_about_speaking_up(client
         "referee_name",
         "referee_job_title",
     }
-    text = json.dumps(
-        {k: v for k, v in schema["components"]["schemas"].items() if "Reference" in k}
-    )
+    # Everything the references endpoints document: their operations and every schema
+    # they reach, requests and responses alike.
+    operations = [
+        operation
+        for methods in paths.values()
+        for operation in methods.values()
+        if "Appointments and references" in operation.get("tags", [])
+    ]
+    assert len(operations) == 6
+    reached = _schemas_reached(schema, operations)
+    assert {"ReferenceIn", "ReferenceOut", "AppointmentOut", "VettingOut"} <= set(reached)
+    text = json.dumps([operations, reached])
     assert not SPEAKING_UP.search(text)
+    names = _property_names(reached)
+    assert "upheld_concerns" in names
+    asked = [n for n in names if re.search(r"concern|rais|speak|whistle|disclos", n)]
+    assert sorted(asked) == ["upheld_concerns", "upheld_concerns_details"]
+
+
+def _schemas_reached(schema: dict, node, reached: dict | None = None) -> dict:
+    """Every component schema reachable from ``node`` through $refs, by name."""
+    reached = {} if reached is None else reached
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        if ref and name not in reached:
+            reached[name] = schema["components"]["schemas"][name]
+            _schemas_reached(schema, reached[name], reached)
+        for value in node.values():
+            _schemas_reached(schema, value, reached)
+    elif isinstance(node, list):
+        for value in node:
+            _schemas_reached(schema, value, reached)
+    return reached
+
+
+def _property_names(schemas: dict) -> set[str]:
+    return {name for body in schemas.values() for name in body.get("properties", {})}
 
 
 def test_completed_reference_visible_in_appointment_detail(
@@ -331,3 +366,37 @@ def test_completed_reference_visible_in_appointment_detail(
         }
     ]
     assert body["proposed_start_date"] == str(dt.date(2026, 12, 1))
+
+
+def test_references_owed_list_in_bounded_queries(
+    client, organisation, bradford, bradford_hr, django_assert_max_num_queries
+):
+    """Requests for appointments and for leavers, each with its person, the organisation
+    that asked and the role: the same few queries however many there are."""
+    for index in range(4):
+        registrant = person(legal_surname=f"Mensah {index}")
+        career_role(registrant, bradford, start_date=dt.date(2018, 1, 1))
+        appointment = propose(organisation, registrant, role_title=f"Director {index}")
+        services.reference_requests_create(appointment=appointment, actor="tests")
+        leaver = career_role(
+            registrant,
+            bradford,
+            title=f"Chair {index}",
+            category="chair",
+            start_date=dt.date(2016, 1, 1),
+            end_date=dt.date(2017, 12, 31),
+        )
+        services.leaving_reference_request(career_role=leaver, actor="tests")
+    client.force_login(bradford_hr)
+
+    with django_assert_max_num_queries(6):
+        owed = client.get("/api/v1/organisations/RAE/reference-requests")
+
+    rows = owed.json()
+    assert len(rows) == 8
+    assert {r["role_title"] for r in rows} == {
+        *(f"Director {i}" for i in range(4)),
+        *(f"Chair {i}" for i in range(4)),
+    }
+    assert {r["requested_by_organisation"] for r in rows} == {"RR8", None}
+    assert {r["person"] for r in rows} == {f"Adaeze Mensah {i}" for i in range(4)}

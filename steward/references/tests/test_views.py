@@ -138,7 +138,7 @@ def test_list_shows_status_and_vetting_tags_in_bounded_queries(
     propose(organisation, barred)
     client.force_login(hr_lead)
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(14):
         page = html(client.get(APPOINTMENTS))
 
     assert page.count("References outstanding") == 8
@@ -675,7 +675,7 @@ def test_own_references_list_in_bounded_queries(
     candidate.save()
     client.force_login(user)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         page = html(client.get(MINE))
 
     assert page.count("Left the board as Chair") == 4

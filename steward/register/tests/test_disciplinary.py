@@ -193,3 +193,36 @@ def test_someone_not_on_the_roster_is_not_found(client, employer):
     for number in ("M0000000", "nonsense"):
         url = reverse("roster:disciplinary", kwargs={"registration_number": number})
         assert client.get(url).status_code == 404
+
+
+def test_an_employer_sees_only_its_own_organisations_actions(
+    client, person, organisation, employer, make_user, region
+):
+    from steward.organisations.models import Organisation, OrganisationType
+
+    bradford = Organisation.objects.create(
+        ods_code="RAE",
+        name="Bradford Teaching Hospitals NHS Foundation Trust",
+        org_type=OrganisationType.NHS_TRUST,
+        region=region,
+        search_name="bradford teaching hospitals nhs foundation trust",
+    )
+    register_services.career_role_add(
+        registrant=person,
+        organisation=bradford,
+        title="Deputy Director of Nursing",
+        category="senior_manager",
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2023, 12, 31),
+        actor="tests",
+        reason="test data",
+    )
+    elsewhere = "BRADFORD-ONLY summary of a formal warning"
+    bradford_chair = make_user("chair", organisation=bradford)
+    record(person, bradford, bradford_chair, kind="warning", summary=elsewhere)
+    record(person, organisation, employer)
+    client.force_login(employer)
+    page_url = reverse("roster:person", kwargs={"registration_number": person.registration_number})
+    page = client.get(page_url).content.decode()
+    assert SUMMARY in page
+    assert elsewhere not in page and "Formal warning" not in page
