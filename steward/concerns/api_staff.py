@@ -369,14 +369,23 @@ def concern_detail(request, reference: str):
     )
 
 
-def _concern_for_change(request, reference):
+def _change(request, reference: str, fallback: str, change) -> Status:
+    """``change(user, concern)`` for a member of the concerns team, on the concern
+    ``reference`` names: what it returns, or the refusal to answer with (403, 404,
+    400 for a ValidationError, with ``fallback`` when it names nothing, 409 when the
+    concern changed since the version sent)."""
     user = _team_member(request)
     if user is None:
-        return None, Status(403, {"detail": TEAM_ONLY})
+        return Status(403, {"detail": TEAM_ONLY})
     concern = selectors.concern_for_staff(reference=reference)
     if concern is None:
-        return None, Status(404, {"detail": NOT_FOUND})
-    return (user, concern), None
+        return Status(404, {"detail": NOT_FOUND})
+    try:
+        return change(user, concern)
+    except PermissionDenied:
+        return Status(403, {"detail": TEAM_ONLY})
+    except ValidationError as error:
+        return _refused(error, fallback)
 
 
 @router.post(
@@ -387,11 +396,7 @@ def _concern_for_change(request, reference):
     summary="Write to the person who raised the concern",
 )
 def message_send(request, reference: str, payload: MessageIn):
-    found, refusal = _concern_for_change(request, reference)
-    if refusal:
-        return refusal
-    user, concern = found
-    try:
+    def send(user, concern):
         message = triage.concern_message_send(
             concern=concern,
             body=payload.body,
@@ -399,19 +404,17 @@ def message_send(request, reference: str, payload: MessageIn):
             needs_reply=payload.needs_reply,
             is_feedback=payload.is_feedback,
         )
-    except PermissionDenied:
-        return Status(403, {"detail": TEAM_ONLY})
-    except ValidationError as error:
-        return _refused(error, "The message could not be sent.")
-    return Status(
-        201,
-        {
-            "number": message.number,
-            "sent_on": message.sent_on,
-            "status": concern.status,
-            "version": concern.version,
-        },
-    )
+        return Status(
+            201,
+            {
+                "number": message.number,
+                "sent_on": message.sent_on,
+                "status": concern.status,
+                "version": concern.version,
+            },
+        )
+
+    return _change(request, reference, "The message could not be sent.", send)
 
 
 @router.post(
@@ -422,31 +425,19 @@ def message_send(request, reference: str, payload: MessageIn):
     summary="Assign the concern to a caseworker, or unassign it",
 )
 def assign(request, reference: str, payload: AssignIn):
-    found, refusal = _concern_for_change(request, reference)
-    if refusal:
-        return refusal
-    user, concern = found
-    assignee = None
-    if payload.assignee is not None:
-        assignee = User.objects.filter(pk=payload.assignee).first()
-        if assignee is None:
-            return Status(
-                400,
-                {
-                    "detail": "No one has that user id.",
-                    "errors": [{"field": "assignee", "message": "No one has that user id"}],
-                },
-            )
-    try:
+    def assign_to(user, concern):
+        assignee = None
+        if payload.assignee is not None:
+            assignee = User.objects.filter(pk=payload.assignee).first()
+            if assignee is None:
+                raise ValidationError({"assignee": "No one has that user id"})
         triage.concern_assign(
             concern=concern, assignee=assignee, actor=user, version=payload.version
         )
-    except PermissionDenied:
-        return Status(403, {"detail": TEAM_ONLY})
-    except ValidationError as error:
-        return _refused(error, "The concern could not be assigned.")
-    concern.assigned_to = assignee
-    return Status(200, _state(concern))
+        concern.assigned_to = assignee
+        return Status(200, _state(concern))
+
+    return _change(request, reference, "The concern could not be assigned.", assign_to)
 
 
 @router.post(
@@ -457,17 +448,11 @@ def assign(request, reference: str, payload: AssignIn):
     summary="Acknowledge the concern (the reporter is sent the standard acknowledgement)",
 )
 def acknowledge(request, reference: str, payload: VersionIn):
-    found, refusal = _concern_for_change(request, reference)
-    if refusal:
-        return refusal
-    user, concern = found
-    try:
+    def acknowledged(user, concern):
         triage.concern_acknowledge(concern=concern, actor=user, version=payload.version)
-    except PermissionDenied:
-        return Status(403, {"detail": TEAM_ONLY})
-    except ValidationError as error:
-        return _refused(error, "The concern could not be acknowledged.")
-    return Status(200, _state(concern))
+        return Status(200, _state(concern))
+
+    return _change(request, reference, "The concern could not be acknowledged.", acknowledged)
 
 
 @router.post(
@@ -482,24 +467,17 @@ def triage_decide(request, reference: str, payload: TriageIn):
     conduct. Close needs `reporter_explanation`; a referral needs `employer_summary`.
     Answers 400 with field errors, 404 for an unknown reference, 409 when the
     concern changed since `version`."""
-    found, refusal = _concern_for_change(request, reference)
-    if refusal:
-        return refusal
-    user, concern = found
-    referred_to = None
-    code = payload.referred_to.strip().upper()
-    if code:
-        referred_to = Organisation.objects.filter(ods_code=code).first() if code.isalnum() else None
-        if referred_to is None:
-            return Status(
-                400,
-                {
-                    "detail": "No NHS organisation has that ODS code.",
-                    "errors": [{"field": "referred_to", "message": "Unknown ODS code"}],
-                },
+
+    def decide(user, concern):
+        referred_to = None
+        code = payload.referred_to.strip().upper()
+        if code:
+            referred_to = (
+                Organisation.objects.filter(ods_code=code).first() if code.isalnum() else None
             )
-    try:
-        decision = triage.triage_decide(
+            if referred_to is None:
+                raise ValidationError({"referred_to": "No NHS organisation has that ODS code"})
+        triage.triage_decide(
             concern=concern,
             outcome=payload.outcome,
             conduct_on=payload.conduct_on,
@@ -511,12 +489,10 @@ def triage_decide(request, reference: str, payload: TriageIn):
             actor=user,
             version=payload.version,
         )
-    except PermissionDenied:
-        return Status(403, {"detail": TEAM_ONLY})
-    except ValidationError as error:
-        return _refused(error, "The decision could not be recorded.")
-    decision = selectors.decisions_for(concern=concern)[0]
-    return Status(201, _decision(decision, selectors.cited_titles([decision])))
+        decision = selectors.decisions_for(concern=concern)[0]
+        return Status(201, _decision(decision, selectors.cited_titles([decision])))
+
+    return _change(request, reference, "The decision could not be recorded.", decide)
 
 
 # --- Employers ---------------------------------------------------------------------

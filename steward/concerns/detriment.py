@@ -20,6 +20,8 @@ from django.urls import reverse
 from steward.audit.services import audit_record, audit_record_view
 from steward.concerns.crypto import _private_key_bytes
 from steward.concerns.models import Concern, DetrimentFlag, ReporterLink
+from steward.concerns.selectors import role_holders
+from steward.concerns.text import text_clean
 from steward.core import clock
 from steward.notifications.services import notify
 
@@ -88,8 +90,6 @@ def disciplinary_action_check(*, action) -> list[DetrimentFlag]:
     """Flag every concern raised by the person the action is against (idempotent).
     Called by the register when an employer records disciplinary action; the
     concerns team is told of each new flag, with nothing about anyone in the message."""
-    from steward.concerns.reveal import role_holders
-
     concerns = concerns_raised_by(action.registrant)
     flags = []
     with transaction.atomic():
@@ -167,13 +167,13 @@ def detriment_flag_review(*, flag: DetrimentFlag, note: str, actor) -> Detriment
     """A caseworker records their review of a flag (once); audited without the note."""
     if actor is None or not actor.has_perm("concerns.review_detriment", flag.concern):
         raise PermissionDenied("Only the concerns team can review detriment flags.")
-    note = (note or "").strip() if isinstance(note, str) else ""
-    if not note:
-        raise ValidationError({"note": "Enter what you found and what happens next"})
-    if len(note) > MAX_NOTE:
-        raise ValidationError({"note": f"Your review must be {MAX_NOTE:,} characters or fewer"})
-    if "\x00" in note:
-        raise ValidationError({"note": "Your review must not include unusual characters"})
+    note = text_clean(
+        note,
+        name="note",
+        limit=MAX_NOTE,
+        label="Your review",
+        required="Enter what you found and what happens next",
+    )
     with transaction.atomic():
         locked = DetrimentFlag.objects.select_for_update().select_related("concern").get(pk=flag.pk)
         if locked.reviewed_at is not None:

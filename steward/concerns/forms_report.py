@@ -7,18 +7,14 @@ Each question form knows how to fill itself from the journey's answers
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.core.validators import validate_email
 
 from steward.concerns.models import Anonymity
-from steward.concerns.services import MAX_MESSAGE, MAX_TEXT
+from steward.concerns.services import MAX_MESSAGE, MAX_TEXT, contact_errors
 from steward.core.nhsuk_forms import NhsukForm, field_params, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SEARCH_MAX = 200
-PHONE = re.compile(r"^\+?[0-9 ()\-]{6,25}$")
 
 ANONYMITY_HINTS = {
     Anonymity.OPEN: (
@@ -47,13 +43,15 @@ def choice_field(label: str, choices, *, required_message: str, hint: str = ""):
     )
 
 
-def long_text(label: str, *, max_length: int, required_message: str | None = None, hint=""):
+def long_text(
+    label: str, *, max_length: int, required_message: str | None = None, hint="", rows: int = 8
+):
     return text_field(
         label,
         max_length=max_length,
         required_message=required_message,
         hint=hint,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -311,17 +309,12 @@ class ContactForm(QuestionForm):
         phone = (cleaned.get("phone") or "").strip()
         if not name and "name" not in self.errors:
             self.add_error("name", "Enter your full name")
-        if email and "email" not in self.errors:
-            try:
-                validate_email(email)
-            except forms.ValidationError:
-                self.add_error(
-                    "email",
-                    "Enter an email address in the correct format, like name@example.com",
-                )
-        digits = sum(ch.isdigit() for ch in phone)
-        if phone and "phone" not in self.errors and not (PHONE.match(phone) and 7 <= digits <= 20):
-            self.add_error("phone", "Enter a phone number, like 0113 496 0000 or +44 113 496 0000")
+        problems = contact_errors(
+            email="" if "email" in self.errors else email,
+            phone="" if "phone" in self.errors else phone,
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         if not email and not phone and not ({"email", "phone"} & set(self.errors)):
             self.add_error("email", "Enter an email address or a phone number")
         return cleaned

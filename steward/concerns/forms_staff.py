@@ -4,13 +4,28 @@ the shape of what was typed."""
 
 from django import forms
 
+from steward.concerns.forms_report import long_text as report_long_text
+from steward.concerns.forms_report import radio_params
 from steward.concerns.models import TriageOutcome
+from steward.concerns.triage import MAX_TEXT
 from steward.core import clock
 from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field
 from steward.organisations.models import Organisation
 
 RELOAD = "Something went wrong with the page. Reload it and try again."
-MAX_TEXT = 10_000
+# Who is told what, under each outcome on the triage form.
+OUTCOME_HINTS = {
+    TriageOutcome.CLOSE: "The person who raised it is told why, in your words below.",
+    TriageOutcome.REFER_TO_EMPLOYER: (
+        "The employer's chair, chief executive and HR lead are told. The manager is told a "
+        "concern was raised, never by whom."
+    ),
+    TriageOutcome.OPEN_CASE: (
+        "Recorded as a recommendation until the case is opened. The manager is told a "
+        "concern was raised, never by whom."
+    ),
+    TriageOutcome.URGENT_ACTION: "The registrars are told at once. The manager is not told yet.",
+}
 
 
 def version_field() -> forms.IntegerField:
@@ -28,12 +43,9 @@ def version_field() -> forms.IntegerField:
 
 
 def long_text(label: str, *, required_message: str | None = None, hint: str = "", rows: int = 5):
-    return text_field(
-        label,
-        max_length=MAX_TEXT,
-        required_message=required_message,
-        hint=hint,
-        widget=forms.Textarea(attrs={"rows": rows}),
+    """A long answer of up to ``MAX_TEXT`` characters, for the staff pages."""
+    return report_long_text(
+        label, max_length=MAX_TEXT, required_message=required_message, hint=hint, rows=rows
     )
 
 
@@ -181,6 +193,12 @@ class TriageForm(NhsukForm):
                 "No NHS organisation has that ODS code. Check it and try again"
             )
         return organisation
+
+    def outcome_params(self) -> dict:
+        """NHS radios parameters for the outcome, with who is told under each."""
+        params = radio_params(self["outcome"], hints=OUTCOME_HINTS, heading=False)
+        params["fieldset"]["legend"]["size"] = "s"
+        return params
 
     def cited_refs(self) -> list[str]:
         return [*self.cleaned_data.get("standards", []), *self.cleaned_data.get("never_events", [])]

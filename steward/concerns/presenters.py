@@ -38,11 +38,60 @@ STATUS_COLOURS = {
     ConcernStatus.URGENT_ACTION: "red",
 }
 OVERDUE_TAG = {"text": "Overdue", "colour": "red"}
+# Plain English for the reporter: where their concern is (tag text, colour, and what
+# it means for them).
+STATUS_FOR_REPORTER = {
+    ConcernStatus.NEW: ("Received", "blue", "We have your concern and will look at it soon."),
+    ConcernStatus.ACKNOWLEDGED: ("Being looked at", "blue", "We are looking at your concern."),
+    ConcernStatus.AWAITING_REPORTER: (
+        "We have asked you a question",
+        "yellow",
+        "Please read our latest message and reply below.",
+    ),
+    ConcernStatus.CLOSED: ("Closed", "grey", "We have finished looking at your concern."),
+    ConcernStatus.REFERRED_TO_EMPLOYER: (
+        "Passed to the employer",
+        "purple",
+        "We have asked the employer to look into your concern.",
+    ),
+    ConcernStatus.CASE_RECOMMENDED: (
+        "Being investigated",
+        "purple",
+        "We are taking your concern further as a fitness-to-practise case.",
+    ),
+    ConcernStatus.URGENT_ACTION: (
+        "Urgent action being considered",
+        "red",
+        "We are considering urgent action.",
+    ),
+}
 NOT_ON_REGISTER = "Someone not on the register"
 
 
 def status_tag(status: str) -> dict:
     return {"text": ConcernStatus(status).label, "colour": STATUS_COLOURS[ConcernStatus(status)]}
+
+
+def reporter_status_tag(status: str) -> dict:
+    text, colour, _ = STATUS_FOR_REPORTER[ConcernStatus(status)]
+    return {"text": text, "colour": colour}
+
+
+def reporter_status_text(status: str) -> str:
+    return STATUS_FOR_REPORTER[ConcernStatus(status)][2]
+
+
+def own_concern_rows(concerns) -> list[dict]:
+    """The concerns an open reporter raised with their account, for their own list."""
+    return [
+        {
+            "reference": c.reference,
+            "received_on": c.received_on,
+            "status_tag": reporter_status_tag(c.status),
+            "url": reverse("concerns:mine_detail", kwargs={"reference": c.reference}),
+        }
+        for c in concerns
+    ]
 
 
 def about_text(concern: Concern, *, described: bool | None = None) -> str:

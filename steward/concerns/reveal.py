@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from steward.audit.services import audit_record, audit_record_view
-from steward.concerns import crypto
+from steward.concerns import crypto, selectors
 from steward.concerns.models import (
     Anonymity,
     Concern,
@@ -24,6 +24,7 @@ from steward.concerns.models import (
     IdentityReveal,
     RevealStatus,
 )
+from steward.concerns.text import text_clean
 from steward.core import clock
 from steward.notifications.services import notify
 
@@ -57,6 +58,11 @@ OPEN_NEEDS_NO_REVEAL = (
     "This concern was raised openly. The person who raised it agreed that everyone "
     "handling it may know their name, so you do not need a custodian's approval."
 )
+ANONYMITY_COLOURS = {
+    Anonymity.OPEN: "white",
+    Anonymity.CONFIDENTIAL: "blue",
+    Anonymity.ANONYMOUS: "grey",
+}
 REVEAL_TAGS = {
     RevealStatus.REQUESTED: "yellow",
     RevealStatus.APPROVED: "green",
@@ -68,34 +74,9 @@ REVEAL_TOPIC = "concerns.reveal"
 # --- Helpers ------------------------------------------------------------------------
 
 
-def role_holders(role: str, *, exclude=None) -> list:
-    """Active people holding ``role`` now (nationally held roles), less ``exclude``."""
-    from steward.accounts.models import RoleAssignment
-
-    people = {}
-    for assignment in (
-        RoleAssignment.objects.current().filter(role=role).select_related("user").order_by("pk")
-    ):
-        user = assignment.user
-        if user.is_active and (exclude is None or user.pk != exclude.pk):
-            people[user.pk] = user
-    return list(people.values())
-
-
 def concern_url(concern: Concern) -> str:
     """The concern's page in the concerns team's queue."""
     return reverse("concerns:detail", kwargs={"reference": concern.reference})
-
-
-def _clean(value, *, name: str, label: str, limit: int, required: str) -> str:
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not text:
-        raise ValidationError({name: required})
-    if len(text) > limit:
-        raise ValidationError({name: f"{label} must be {limit:,} characters or fewer"})
-    if "\x00" in text:
-        raise ValidationError({name: f"{label} must not include unusual characters"})
-    return text
 
 
 def _identity(concern: Concern) -> dict:
@@ -153,14 +134,14 @@ def reveal_request(
     refusal = reveal_refusal(concern)
     if refusal:
         raise ValidationError(refusal)
-    recipient = _clean(
+    recipient = text_clean(
         recipient,
         name="recipient",
         label="Who it would be revealed to",
         limit=MAX_RECIPIENT,
         required="Enter who their identity would be revealed to",
     )
-    reason = _clean(
+    reason = text_clean(
         reason,
         name="reason",
         label="Why it is needed",
@@ -187,7 +168,7 @@ def reveal_request(
             },
         )
         notify(
-            users=role_holders("custodian", exclude=actor),
+            users=selectors.role_holders("custodian", exclude=actor),
             subject="A request to reveal a reporter's identity needs a decision",
             body=(
                 "A member of the concerns team has asked to reveal the identity of someone "
@@ -211,7 +192,7 @@ def reveal_decide(
             "You asked for this identity to be revealed, so you cannot decide the request. "
             "Another custodian must approve or refuse it."
         )
-    decision_reason = _clean(
+    decision_reason = text_clean(
         decision_reason,
         name="decision_reason",
         label="Reasons",
@@ -321,7 +302,10 @@ def reporter_panel(*, concern: Concern, user) -> dict:
     anonymity = concern.anonymity
     panel = {
         "anonymity": anonymity,
-        "anonymity_label": Anonymity(anonymity).label,
+        "anonymity_tag": {
+            "text": Anonymity(anonymity).label,
+            "colour": ANONYMITY_COLOURS[Anonymity(anonymity)],
+        },
         "anonymity_text": ANONYMITY_TEXT[Anonymity(anonymity)],
         "can_read_identity": anonymity != Anonymity.ANONYMOUS
         and user.has_perm("concerns.read_identity", concern),

@@ -131,10 +131,29 @@ def concern_for_staff(*, reference: str) -> Concern | None:
     )
 
 
+def role_holders(role: str, *, exclude=None) -> list[User]:
+    """Active people holding ``role`` now (nationally held roles), by name, less
+    ``exclude``."""
+    ids = RoleAssignment.objects.current().filter(role=role).values("user_id")
+    people = User.objects.filter(pk__in=ids, is_active=True)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return list(people.order_by("full_name", "pk"))
+
+
+def concerns_raised_by_user(*, user) -> QuerySet[Concern]:
+    """The concerns an open reporter raised with their account, latest first, without
+    any sealed column."""
+    return (
+        Concern.objects.filter(reporter_user=user)
+        .defer(*SEALED_COLUMNS)
+        .order_by("-received_on", "-pk")
+    )
+
+
 def caseworkers() -> list[User]:
     """Everyone who holds the caseworker role now, by name: who a concern can go to."""
-    ids = RoleAssignment.objects.current().filter(role="caseworker").values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk"))
+    return role_holders("caseworker")
 
 
 def is_caseworker(user) -> bool:
@@ -176,8 +195,7 @@ def referral_recipients(*, organisation, subject=None) -> list[User]:
 
 
 def registrars() -> list[User]:
-    ids = RoleAssignment.objects.current().filter(role="registrar").values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    return role_holders("registrar")
 
 
 def concern_files(*, concern: Concern) -> list[ConcernFile]:

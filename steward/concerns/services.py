@@ -30,6 +30,7 @@ from steward.concerns.models import (
     MessageAuthor,
 )
 from steward.concerns.receipts import ALPHABET, receipt_code_generate, receipt_code_hash
+from steward.concerns.text import text_clean
 from steward.core import clock
 
 # The answers a report holds, sealed together; "what_happened" is required.
@@ -59,34 +60,22 @@ def _reference() -> str:
     return "C-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
 
 
-def _clean_text(value, *, name: str, limit: int, required: bool = False) -> str:
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ValidationError({name: "Enter what happened"})
-    if len(text) > limit:
-        raise ValidationError({name: f"This must be {limit:,} characters or fewer"})
-    if "\x00" in text:
-        raise ValidationError({name: "Remove the unusual characters and try again"})
-    return text
-
-
-def _contact_check(identity: dict) -> None:
-    """An email address Django accepts, and a phone number of digits, spaces, "+", "("
-    ")" and "-" with 7 to 20 digits; either may be left out."""
+def contact_errors(*, email: str, phone: str) -> dict[str, str]:
+    """What is wrong with a reporter's contact details ({field: message}; empty when
+    nothing is): an email address Django accepts, and a phone number of digits,
+    spaces, "+", "(" ")" and "-" with 7 to 20 digits. Either may be left out."""
     errors = {}
-    if identity["email"]:
+    if email:
         try:
-            validate_email(identity["email"])
+            validate_email(email)
         except ValidationError:
             errors["email"] = "Enter an email address in the correct format, like name@example.com"
-    phone = identity["phone"]
     if phone and not (
         PHONE_CHARACTERS.fullmatch(phone)
         and PHONE_MIN_DIGITS <= sum(c.isdigit() for c in phone) <= PHONE_MAX_DIGITS
     ):
         errors["phone"] = "Enter a phone number, like 0113 496 0000 or +44 113 496 0000"
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def deadlines(received_on: dt.date) -> tuple[dt.date, dt.date]:
@@ -117,12 +106,15 @@ def concern_submit(
     if anonymity not in Anonymity.values:
         raise ValidationError({"anonymity": "Choose how you want to raise your concern"})
     cleaned = {
-        name: _clean_text(
-            answers.get(name), name=name, limit=MAX_TEXT, required=name == "what_happened"
+        name: text_clean(
+            answers.get(name),
+            name=name,
+            limit=MAX_TEXT,
+            required="Enter what happened" if name == "what_happened" else None,
         )
         for name in ANSWER_FIELDS
     }
-    description = _clean_text(subject_description, name="subject_description", limit=2_000)
+    description = text_clean(subject_description, name="subject_description", limit=2_000)
     if subject_registrant is None and organisation is None and not description:
         raise ValidationError(
             "Say who or what the concern is about: a manager, an organisation, or both"
@@ -132,14 +124,16 @@ def concern_submit(
         reporter_user = None
     else:
         identity = {
-            name: _clean_text((reporter_identity or {}).get(name), name=name, limit=300)
+            name: text_clean((reporter_identity or {}).get(name), name=name, limit=300)
             for name in IDENTITY_FIELDS
         }
         if not identity["name"] and reporter_user is None:
             raise ValidationError({"name": "Enter your name"})
         if not (identity["email"] or identity["phone"]) and reporter_user is None:
             raise ValidationError({"email": "Enter an email address or a phone number"})
-        _contact_check(identity)
+        errors = contact_errors(email=identity["email"], phone=identity["phone"])
+        if errors:
+            raise ValidationError(errors)
     cleaned_files = files.files_clean(uploads)
     today = clock.today()
     acknowledge_by, feedback_by = deadlines(today)
@@ -200,9 +194,7 @@ def reporter_message_add(*, concern: Concern, body: str, uploads=()) -> ConcernM
     to a question (status "awaiting the reporter") puts the concern back with the
     caseworker ("acknowledged"). Reporter actions on an anonymous concern are not
     audited (see above); on a named one they are, without the content."""
-    text = _clean_text(body, name="body", limit=MAX_MESSAGE)
-    if not text:
-        raise ValidationError({"body": "Enter your message"})
+    text = text_clean(body, name="body", limit=MAX_MESSAGE, required="Enter your message")
     cleaned_files = files.files_clean(uploads)
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -233,9 +225,7 @@ def caseworker_message_add(*, concern: Concern, body: str, actor) -> ConcernMess
     """The caseworker writes to the reporter; audited without the message's content."""
     if actor is None or not actor.has_perm("concerns.message_reporter", concern):
         raise PermissionDenied("Only the concerns team can write to the person who raised it.")
-    text = _clean_text(body, name="body", limit=MAX_MESSAGE)
-    if not text:
-        raise ValidationError({"body": "Enter your message"})
+    text = text_clean(body, name="body", limit=MAX_MESSAGE, required="Enter your message")
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
         message = ConcernMessage.objects.create(
@@ -261,11 +251,17 @@ def concern_open(*, concern: Concern, actor) -> dict:
     stricter route)."""
     if actor is None or not actor.has_perm("concerns.read_concern", concern):
         raise PermissionDenied("Only the concerns team can read a concern.")
+    return report_read(concern=concern, actor=actor, reason="read the concern")
+
+
+def report_read(*, concern: Concern, actor, reason: str) -> dict:
+    """The report's answers and description, opened and the reading recorded with
+    ``reason``. Callers check first that ``actor`` may read it."""
     audit_record_view(
         actor=actor,
         subject=concern,
         fields=["concern_content", "subject_description"],
-        reason="read the concern",
+        reason=reason,
     )
     return {
         "answers": crypto.open_json(concern.content_sealed),
@@ -313,28 +309,6 @@ def _files_store(*, concern: Concern, cleaned: list, message: ConcernMessage | N
                 received_on=today,
             )
         )
-    return stored
-
-
-def concern_files_add(*, concern: Concern, uploads, message: ConcernMessage | None = None):
-    """Add the reporter's supporting files to a concern (optionally with one of their
-    messages). Each file's type is found from its content and its metadata removed
-    before it is sealed; if any file cannot be accepted, none is stored."""
-    cleaned = files.files_clean(uploads)
-    if not cleaned:
-        raise ValidationError({"files": "Choose a file to send"})
-    if message is not None and message.concern_id != concern.pk:
-        raise ValidationError("That message belongs to another concern.")
-    with transaction.atomic():
-        locked = Concern.objects.select_for_update().get(pk=concern.pk)
-        stored = _files_store(concern=locked, cleaned=cleaned, message=message)
-        if locked.anonymity != Anonymity.ANONYMOUS:
-            audit_record(
-                actor=locked.reporter_user,
-                action="concerns.files.received",
-                subject=locked,
-                payload={"files": [f.number for f in stored]},
-            )
     return stored
 
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 from steward.audit.services import audit_record
 from steward.concerns import ratelimit
 from steward.concerns.models import Concern, ConcernStatus, DetrimentFlag, IdentityReveal
-from steward.concerns.reveal import role_holders
-from steward.concerns.selectors import overdue_q, replied_q
+from steward.concerns.selectors import overdue_q, replied_q, role_holders
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.notifications.models import Notification

@@ -24,6 +24,7 @@ from steward.concerns.models import (
     TriageDecision,
     TriageOutcome,
 )
+from steward.concerns.text import text_clean
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.notifications.services import notify, notify_address
@@ -54,17 +55,6 @@ def is_stale(error: ValidationError) -> bool:
 def _require(actor, perm: str, concern, message: str) -> None:
     if actor is None or not actor.has_perm(perm, concern):
         raise PermissionDenied(message)
-
-
-def _text(value, *, name: str, label: str, required: str | None = None) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise ValidationError({name: required})
-    if len(text) > MAX_TEXT:
-        raise ValidationError({name: f"{label} must be {MAX_TEXT:,} characters or fewer"})
-    if "\x00" in text:
-        raise ValidationError({name: f"{label} must not include unusual characters"})
-    return text
 
 
 def _lock(concern: Concern, version: int | None) -> Concern:
@@ -163,7 +153,9 @@ def concern_message_send(
         concern,
         "Only the concerns team can write to the person who raised it.",
     )
-    text = _text(body, name="body", label="Your message", required="Enter your message")
+    text = text_clean(
+        body, name="body", limit=MAX_TEXT, label="Your message", required="Enter your message"
+    )
     with transaction.atomic():
         locked = _lock(concern, None)
         if needs_reply and locked.status not in selectors.BEFORE_TRIAGE:
@@ -215,7 +207,9 @@ def concern_messages_read(*, concern: Concern, actor) -> list[dict]:
 def staff_note_add(*, concern: Concern, body: str, actor) -> StaffNote:
     """A note for the concerns team; sealed, and never shown to the reporter."""
     _require(actor, "concerns.add_staff_note", concern, "Only the concerns team can add notes.")
-    text = _text(body, name="body", label="Your note", required="Enter your note")
+    text = text_clean(
+        body, name="body", limit=MAX_TEXT, label="Your note", required="Enter your note"
+    )
     with transaction.atomic():
         note = StaffNote.objects.create(
             concern=concern, author=actor, body_sealed=crypto.seal_text(text)
@@ -338,12 +332,17 @@ def triage_decide(
     if outcome not in TriageOutcome.values:
         raise ValidationError({"outcome": "Choose what to do with the concern"})
     outcome = TriageOutcome(outcome)
-    reasons = _text(
-        reasons, name="reasons", label="Reasons", required="Enter the reasons for your decision"
+    reasons = text_clean(
+        reasons,
+        name="reasons",
+        limit=MAX_TEXT,
+        label="Reasons",
+        required="Enter the reasons for your decision",
     )
-    explanation = _text(
+    explanation = text_clean(
         reporter_explanation,
         name="reporter_explanation",
+        limit=MAX_TEXT,
         label="What to tell the person who raised it",
         required=(
             "Enter what to tell the person who raised it, in plain English"
@@ -366,9 +365,10 @@ def triage_decide(
             }
         )
     if outcome == TriageOutcome.REFER_TO_EMPLOYER:
-        summary = _text(
+        summary = text_clean(
             employer_summary,
             name="employer_summary",
+            limit=MAX_TEXT,
             label="Summary for the employer",
             required="Enter a summary of the concern for the employer",
         )
@@ -517,15 +517,6 @@ def referral_report_open(*, decision: TriageDecision, actor) -> dict | None:
     concern = Concern.objects.get(pk=decision.concern_id)
     if not concern.employer_may_see:
         return None
-    audit_record_view(
-        actor=actor,
-        subject=concern,
-        fields=["concern_content", "subject_description"],
-        reason="employer read a referred concern",
+    return services.report_read(
+        concern=concern, actor=actor, reason="employer read a referred concern"
     )
-    return {
-        "answers": crypto.open_json(concern.content_sealed),
-        "subject_description": crypto.open_text(concern.subject_description_sealed)
-        if concern.subject_description_sealed
-        else "",
-    }

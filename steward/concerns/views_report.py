@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from steward.concerns import files, journey, ratelimit, services
+from steward.concerns import files, journey, presenters, ratelimit, selectors, services
 from steward.concerns.forms_report import (
     ANONYMITY_HINTS,
     SEARCH_MAX,
@@ -32,7 +32,7 @@ from steward.concerns.forms_report import (
     ReplyForm,
     radio_params,
 )
-from steward.concerns.models import Anonymity, Concern, ConcernStatus
+from steward.concerns.models import Anonymity, Concern
 from steward.core.nhsuk_forms import add_service_errors, field_params
 from steward.core.permissions import permission_required
 
@@ -53,34 +53,6 @@ ALREADY_SENT = (
     "This concern has already been sent. If you did not write down your receipt code, "
     "it cannot be shown again."
 )
-
-# Plain English for the reporter: where their concern is.
-STATUS_FOR_REPORTER = {
-    ConcernStatus.NEW: ("Received", "blue", "We have your concern and will look at it soon."),
-    ConcernStatus.ACKNOWLEDGED: ("Being looked at", "blue", "We are looking at your concern."),
-    ConcernStatus.AWAITING_REPORTER: (
-        "We have asked you a question",
-        "yellow",
-        "Please read our latest message and reply below.",
-    ),
-    ConcernStatus.CLOSED: ("Closed", "grey", "We have finished looking at your concern."),
-    ConcernStatus.REFERRED_TO_EMPLOYER: (
-        "Passed to the employer",
-        "purple",
-        "We have asked the employer to look into your concern.",
-    ),
-    ConcernStatus.CASE_RECOMMENDED: (
-        "Being investigated",
-        "purple",
-        "We are taking your concern further as a fitness-to-practise case.",
-    ),
-    ConcernStatus.URGENT_ACTION: (
-        "Urgent action being considered",
-        "red",
-        "We are considering urgent action.",
-    ),
-}
-
 
 TITLES = {
     "manager": "Which manager is your concern about?",
@@ -455,9 +427,6 @@ def journey_step(request, step: str = journey.FIRST):
 
 
 def _inbox_context(concern: Concern, *, reply_form=None, file_error="", sent=False) -> dict:
-    label, colour, explanation = STATUS_FOR_REPORTER.get(
-        concern.status, (concern.get_status_display(), "grey", "")
-    )
     sent_files = services.files_for_reporter(concern=concern)
     by_message: dict = {}
     for item in sent_files:
@@ -478,8 +447,8 @@ def _inbox_context(concern: Concern, *, reply_form=None, file_error="", sent=Fal
     errors += [{"text": str(e)} for e in form.non_field_errors()]
     return {
         "concern": concern,
-        "status_tag": {"text": label, "colour": colour},
-        "status_text": explanation,
+        "status_tag": presenters.reporter_status_tag(concern.status),
+        "status_text": presenters.reporter_status_text(concern.status),
         "thread": thread,
         "report_files": by_message.get(None, []),
         "reply_form": form,
@@ -585,19 +554,7 @@ def inbox_reply(request):
 @permission_required("concerns.see_own_concerns")
 @no_store
 def mine(request):
-    concerns = Concern.objects.filter(reporter_user=request.user).order_by("-received_on", "-pk")
-    rows = [
-        {
-            "reference": c.reference,
-            "received_on": c.received_on,
-            "status_tag": {
-                "text": STATUS_FOR_REPORTER.get(c.status, (c.get_status_display(), "grey"))[0],
-                "colour": STATUS_FOR_REPORTER.get(c.status, ("", "grey"))[1],
-            },
-            "url": reverse("concerns:mine_detail", kwargs={"reference": c.reference}),
-        }
-        for c in concerns
-    ]
+    rows = presenters.own_concern_rows(selectors.concerns_raised_by_user(user=request.user))
     return render(request, "concerns/inbox/mine.jinja", {"rows": rows})
 
 

@@ -168,8 +168,10 @@ def test_the_api_lists_files_added_on_the_pages_by_name(client, organisation):
 
     data = _raise(client).json()
     concern = Concern.objects.get(reference=data["reference"])
-    services.concern_files_add(
-        concern=concern, uploads=[SimpleUploadedFile("ward rota.txt", b"Mon: none")]
+    services.reporter_message_add(
+        concern=concern,
+        body="The rota.",
+        uploads=[SimpleUploadedFile("ward rota.txt", b"Mon: none")],
     )
     inbox = _inbox(client, data["receipt_code"]).json()
     assert [(f["number"], f["name"], f["media_type_name"]) for f in inbox["files"]] == [

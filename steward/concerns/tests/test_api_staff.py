@@ -128,7 +128,9 @@ def test_assigning(api, caseworker, organisation, make_user):
     outsider = make_user("registrar")
     refused = post(api, url, {"assignee": outsider.pk, "version": 2})
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "assignee"
-    assert post(api, url, {"assignee": 999999, "version": 2}).status_code == 400
+    nobody = post(api, url, {"assignee": 999999, "version": 2})
+    assert nobody.status_code == 400
+    assert nobody.json()["errors"] == [{"field": "assignee", "message": "No one has that user id"}]
     assert post(api, url, {"assignee": None, "version": 2}).json()["assigned_to"] is None
 
 

@@ -430,14 +430,15 @@ def concern(organisation):
 
 
 def test_files_are_sealed_with_their_names_and_only_the_team_opens_them(concern, make_user):
-    stored = services.concern_files_add(
+    services.reporter_message_add(
         concern=concern,
+        body="The rota and my notes.",
         uploads=[
             upload("Rosalind rota.jpg", jpeg_with_exif()),
             upload("notes.txt", b"SECRET-NOTES about ward 7"),
         ],
     )
-    assert [f.number for f in stored] == [1, 2]
+    assert list(ConcernFile.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
     text_file = ConcernFile.objects.get(number=2)
     assert b"SECRET-NOTES" not in bytes(text_file.content_sealed)
     assert b"Rosalind" not in bytes(ConcernFile.objects.get(number=1).name_sealed)
@@ -462,13 +463,13 @@ def test_files_are_sealed_with_their_names_and_only_the_team_opens_them(concern,
 
 def test_one_bad_file_stores_none_of_them(concern):
     with pytest.raises(ValidationError, match="not a type of file"):
-        services.concern_files_add(
+        services.reporter_message_add(
             concern=concern,
+            body="Two files.",
             uploads=[upload("ok.txt", b"fine"), upload("bad.exe", b"MZ\x00\x00" * 10)],
         )
     assert not ConcernFile.objects.exists()
-    with pytest.raises(ValidationError, match="Choose a file"):
-        services.concern_files_add(concern=concern, uploads=[])
+    assert not concern.messages.exists()
 
 
 def test_a_reply_with_files_puts_the_concern_back_with_the_caseworker(concern, make_user):

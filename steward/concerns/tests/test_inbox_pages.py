@@ -198,6 +198,8 @@ def test_open_reporters_see_their_own_concerns(client, organisation, make_user, 
     client.force_login(user)
     listing = client.get(reverse("concerns:mine")).content.decode()
     assert mine.reference in listing and theirs.reference not in listing
+    # Its status in the reporter's words, not the concerns team's ("New").
+    assert re.search(r'nhsuk-tag--blue"\s*>\s*Received\s*<', listing), listing
     detail_url = reverse("concerns:mine_detail", kwargs={"reference": mine.reference})
     detail = client.get(detail_url)
     assert "Thank you for telling us." in detail.content.decode()

@@ -402,6 +402,29 @@ def test_the_triage_page_offers_the_standards_in_force_on_the_conduct_date(
     assert "There is a problem" in wrong and "must be a real date" in wrong
 
 
+def test_the_triage_page_says_who_is_told_under_each_outcome(
+    client, caseworker, organisation, subject
+):
+    item = concern(organisation=organisation, registrant=subject)
+    client.force_login(caseworker)
+    page = client.get(reverse("concerns:triage", kwargs={"reference": item.reference}))
+    html = page.content.decode()
+    hints = {
+        "close": "The person who raised it is told why",
+        "refer_to_employer": "chief executive and HR lead are told",
+        "open_case": "Recorded as a recommendation until the case is opened",
+        "urgent_action": "The registrars are told at once",
+    }
+    for value, hint in hints.items():
+        # From this choice to the next one: its label, hint and any revealed questions.
+        item_html = html.split(f'value="{value}"', 1)[1].split('type="radio"', 1)[0]
+        assert hint in item_html, value
+        # Only a referral reveals the employer's questions.
+        reveals = value == "refer_to_employer"
+        assert ('data-aria-controls="conditional-' in item_html) is reveals, value
+        assert ('name="employer_summary"' in item_html) is reveals, value
+
+
 def test_triaging_from_the_page(client, caseworker, organisation, subject, employers):
     item = concern(organisation=organisation, registrant=subject)
     client.force_login(caseworker)
