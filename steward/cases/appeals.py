@@ -17,15 +17,7 @@ from django.db import models, transaction
 
 from steward.accounts.models import User
 from steward.audit.services import audit_record
-from steward.cases.determinations import (
-    case_url,
-    clean_sanction,
-    clean_text,
-    current_determination,
-    issue,
-    notify_registrant,
-    stage_move_for,
-)
+from steward.cases.determinations import clean_sanction, current_determination, issue
 from steward.cases.models import (
     Appeal,
     AppealStatus,
@@ -35,10 +27,11 @@ from steward.cases.models import (
     Stage,
 )
 from steward.cases.stages import stage_move
+from steward.cases.tell import notify_registrant, notify_staff
+from steward.cases.text import clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
-from steward.notifications.services import notify
 
 STEWARD = "Steward"
 
@@ -120,23 +113,21 @@ def appeal_lodge(*, determination: Determination, grounds: str, actor) -> Appeal
             subject=case,
             payload={"appeal": appeal.pk, "determination": determination.pk},
         )
-        stage_move_for(
+        stage_move(
             case=case,
             move="lodge_appeal",
             actor=actor,
             reason="The registrant appealed against the determination.",
-            on="the registrant's appeal",
+            permitted=True,
         )
-        staff = [*_hearings_officers(), case.caseworker]
-        notify(
-            users=[person for person in staff if person is not None],
+        notify_staff(
+            case=case,
+            users=[*_hearings_officers(), case.caseworker],
             subject=f"Appeal lodged on case {case.reference}",
             body=(
                 f"The registrant appealed on {uk_date(today)} against the "
                 f"{determination.get_kind_display().lower()} on case {case.reference}."
             ),
-            url=case_url(case),
-            topic="cases",
         )
     return appeal
 
@@ -230,7 +221,6 @@ def appeal_decide(
             actor=actor,
             move="close",
             appeal_window=False,
-            on="the appeal decision",
             outcome=OUTCOME_SENTENCES[outcome],
         )
     appeal.refresh_from_db()

@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from steward.audit.services import audit_record
 from steward.cases.models import Case, DeclaredInterest
+from steward.cases.text import clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
@@ -208,13 +209,15 @@ def interest_declare(
     errors = {}
     if organisation is None:
         errors["organisation"] = "Choose the organisation the interest is in"
-    text = (description or "").strip() if isinstance(description, str) else ""
-    if not text:
-        errors["description"] = "Describe the interest, for example “Non-executive director”"
-    elif len(text) > 500:
-        errors["description"] = "The description must be 500 characters or fewer"
-    elif "\x00" in text:
-        errors["description"] = "Remove the unusual characters and try again"
+    try:
+        text = clean_text(
+            description,
+            name="description",
+            message="Describe the interest, for example “Non-executive director”",
+            limit=500,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
     today = clock.today()
     if from_date is not None and from_date > today:
         errors["from_date"] = "The start date must be today or in the past"

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
 
 from steward.audit.services import audit_record
 from steward.cases.models import (
@@ -29,14 +28,14 @@ from steward.cases.models import (
     HearingStatus,
     SanctionKind,
     Stage,
-    StageChange,
 )
 from steward.cases.pdf import determination_pdf
 from steward.cases.stages import stage_move
+from steward.cases.tell import notify_registrant
+from steward.cases.text import TEXT_LIMIT, clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
-from steward.notifications.services import notify, notify_address
 
 # How each sanction is named in the middle of a sentence.
 SANCTION_PHRASES = {
@@ -49,7 +48,6 @@ SANCTION_PHRASES = {
 }
 # Recorded by a panel (case examiners' and appeal outcomes are recorded by their services).
 PANEL_KINDS = frozenset({DeterminationKind.PANEL, DeterminationKind.REVIEW})
-TEXT_LIMIT = 20_000
 SUMMARY_LIMIT = 2_000
 
 
@@ -62,51 +60,6 @@ class StaleDetermination(ValidationError):
 
 
 # --- Shared by the decision services ---------------------------------------------
-
-
-def clean_text(value, *, name: str, message: str, limit: int = TEXT_LIMIT) -> str:
-    """Required free text: stripped, not empty, not too long, no control characters."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise ValidationError({name: message})
-    if len(text) > limit:
-        raise ValidationError({name: f"This must be {limit:,} characters or fewer"})
-    if "\x00" in text:
-        raise ValidationError({name: "Remove the unusual characters and try again"})
-    return text
-
-
-def stage_move_for(*, case: Case, move: str, actor, reason: str, on: str) -> StageChange:
-    """Move the case as the result of a decision the calling service has already
-    checked ``actor`` may make (a case examiners' decision, a registrant's response,
-    a hearing held, a determination issued).
-
-    The move names the person who decided (``on`` says what the decision was, for
-    callers' messages); the decision's own audit event names them too.
-    """
-    return stage_move(case=case, move=move, actor=actor, reason=reason, permitted=True)
-
-
-def case_url(case: Case, *, mine: bool = False) -> str:
-    """The case's page: the registrant's own (``mine``) or the regulator's. Empty while
-    the pages are not there, so a decision never fails for want of a link."""
-    try:
-        return reverse(
-            "cases:mine_detail" if mine else "cases:detail", kwargs={"reference": case.reference}
-        )
-    except NoReverseMatch:
-        return ""
-
-
-def notify_registrant(*, case: Case, subject: str, body: str) -> None:
-    """Tell the registrant in Steward and by email, or by email to the address on their
-    register record when they have no account. No restricted details in the text."""
-    registrant = case.registrant
-    url = case_url(case, mine=True)
-    if registrant.user_id is not None and registrant.user.is_active:
-        notify(users=[registrant.user], subject=subject, body=body, url=url, topic="cases")
-    elif registrant.email:
-        notify_address(email=registrant.email, subject=subject, body=body, url=url)
 
 
 def current_determination(case: Case) -> Determination | None:
@@ -225,7 +178,6 @@ def issue(
     actor,
     move: str | None,
     appeal_window: bool,
-    on: str,
     outcome: str = "",
 ) -> Determination:
     """Issue a determination whose permission and content the caller has checked:
@@ -275,12 +227,12 @@ def issue(
             },
         )
         if move:
-            stage_move_for(
+            stage_move(
                 case=case,
                 move=move,
                 actor=actor,
                 reason=f"{locked.get_kind_display()} issued.",
-                on=on,
+                permitted=True,
             )
         determination.refresh_from_db()
         sanction_from_determination(determination=determination, actor=actor)
@@ -554,5 +506,4 @@ def determination_issue(*, determination: Determination, actor) -> Determination
         actor=actor,
         move="conclude_review" if review else "issue_determination",
         appeal_window=not review,
-        on="the issued determination",
     )

@@ -19,14 +19,7 @@ from django.db import transaction
 from steward.accounts.models import RoleAssignment
 from steward.audit.services import audit_record
 from steward.cases.conflicts import conflicts_for
-from steward.cases.determinations import (
-    SANCTION_PHRASES,
-    case_url,
-    clean_text,
-    issue,
-    notify_registrant,
-    stage_move_for,
-)
+from steward.cases.determinations import SANCTION_PHRASES, issue
 from steward.cases.models import (
     Case,
     Determination,
@@ -37,12 +30,13 @@ from steward.cases.models import (
     Stage,
     UndertakingsResponse,
 )
+from steward.cases.stages import stage_move
+from steward.cases.tell import notify_registrant, notify_staff
+from steward.cases.text import clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
-from steward.notifications.services import notify
 
-ON_DECISION = "the case examiners' decision"
 OUTCOME_SENTENCES = {
     ExaminerOutcome.NO_FURTHER_ACTION: "The case examiners decided to take no further action.",
     ExaminerOutcome.ADVICE: "The case examiners gave advice.",
@@ -182,7 +176,7 @@ def examiner_decide(
         reason = f"Case examiners' decision: {ExaminerOutcome(outcome).label.lower()}."
 
         def move(name: str) -> None:
-            stage_move_for(case=locked, move=name, actor=actor, reason=reason, on=ON_DECISION)
+            stage_move(case=locked, move=name, actor=actor, reason=reason, permitted=True)
 
         if outcome == ExaminerOutcome.NO_FURTHER_ACTION:
             move("close_by_examiners")
@@ -196,7 +190,6 @@ def examiner_decide(
                 actor=actor,
                 move=None,
                 appeal_window=False,
-                on=ON_DECISION,
                 outcome=OUTCOME_SENTENCES[outcome],
             )
         elif outcome == ExaminerOutcome.WARNING:
@@ -212,7 +205,6 @@ def examiner_decide(
                 actor=actor,
                 move="issue_determination",
                 appeal_window=True,
-                on=ON_DECISION,
                 outcome=OUTCOME_SENTENCES[outcome],
             )
         elif outcome == ExaminerOutcome.UNDERTAKINGS:
@@ -280,14 +272,13 @@ def undertakings_respond(*, decision: ExaminerDecision, accept: bool, actor) -> 
             subject=case,
             payload={"decision": locked.pk, "response": response},
         )
-        on = "the registrant's answer to the undertakings"
         if accept:
-            stage_move_for(
+            stage_move(
                 case=case,
                 move="accept_undertakings",
                 actor=actor,
                 reason="The registrant accepted the undertakings.",
-                on=on,
+                permitted=True,
             )
             determination = _examiners_determination(
                 case=case,
@@ -300,28 +291,25 @@ def undertakings_respond(*, decision: ExaminerDecision, accept: bool, actor) -> 
                 actor=actor,
                 move="issue_determination",
                 appeal_window=True,
-                on=on,
                 outcome=OUTCOME_SENTENCES[ExaminerOutcome.UNDERTAKINGS],
             )
         else:
-            stage_move_for(
+            stage_move(
                 case=case,
                 move="refer_to_panel",
                 actor=actor,
                 reason="The registrant refused the undertakings.",
-                on=on,
+                permitted=True,
             )
-        staff = [case.caseworker, locked.lay_examiner, locked.manager_examiner]
-        notify(
-            users=[person for person in staff if person is not None],
+        notify_staff(
+            case=case,
+            users=[case.caseworker, locked.lay_examiner, locked.manager_examiner],
             subject=f"Undertakings {response.label.lower()} on case {case.reference}",
             body=(
                 f"The registrant {response.label.lower()} the undertakings offered on case "
                 f"{case.reference}."
                 + ("" if accept else " The case has been referred to a panel hearing.")
             ),
-            url=case_url(case),
-            topic="cases",
         )
     decision.refresh_from_db()
     return decision

@@ -12,6 +12,7 @@ from steward.cases.services import MAX_EVIDENCE_BYTES
 from steward.core import clock
 from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, filter_field, text_field
 from steward.organisations.models import Organisation
+from steward.register.forms_roster import yes_no_field
 from steward.register.models import Registrant
 from steward.register.numbers import clean_registration_number, registration_number_problem
 
@@ -47,15 +48,6 @@ def long_text(label: str, *, required_message: str | None = None, hint: str = ""
         required_message=required_message,
         hint=hint,
         widget=forms.Textarea(attrs={"rows": rows}),
-    )
-
-
-def yes_no(label: str, *, required_message: str) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=[("yes", "Yes"), ("no", "No")],
-        widget=forms.RadioSelect,
-        error_messages={"required": required_message, "invalid_choice": required_message},
     )
 
 
@@ -101,6 +93,32 @@ def file_field() -> forms.FileField:
             "max_length": "The file's name is too long. Rename the file and try again",
         },
     )
+
+
+class UploadForm(NhsukForm):
+    """A form with a ``file`` field (declared by each form, in its place): the file is
+    checked here, and refused whole when the request was too large to read."""
+
+    file_required = True
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_file(self):
+        if self.too_large:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {MAX_EVIDENCE_TEXT}"
+            )
+        uploaded = self.cleaned_data.get("file")
+        if not uploaded:
+            if self.file_required:
+                raise forms.ValidationError("Choose a file")
+            return uploaded
+        problem = file_problem(uploaded)
+        if problem:
+            raise forms.ValidationError(problem)
+        return uploaded
 
 
 class UploadedFile:
@@ -201,7 +219,7 @@ class AllegationForm(NhsukForm):
         return [*self.cleaned_data.get("standards", []), *self.cleaned_data.get("never_events", [])]
 
 
-class EvidenceForm(NhsukForm):
+class EvidenceForm(UploadForm):
     prefix = "evidence"
     file = file_field()
     title = text_field(
@@ -210,27 +228,10 @@ class EvidenceForm(NhsukForm):
         required_message="Enter a title for the evidence",
         hint="For example, Minutes of the board meeting on 3 March 2026",
     )
-    disclosed = yes_no(
+    disclosed = yes_no_field(
         "Disclose it to the registrant?",
         required_message="Choose whether to disclose the evidence to the registrant",
     )
-
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean_file(self):
-        if self.too_large:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {MAX_EVIDENCE_TEXT}"
-            )
-        uploaded = self.cleaned_data.get("file")
-        if not uploaded:
-            raise forms.ValidationError("Choose a file")
-        problem = file_problem(uploaded)
-        if problem:
-            raise forms.ValidationError(problem)
-        return uploaded
 
 
 class MoveForm(NhsukForm):
@@ -332,7 +333,7 @@ class EmployerCaseForm(OwnMotionCaseForm):
 # --- The registrant's response ------------------------------------------------------
 
 
-class ResponseForm(NhsukForm):
+class ResponseForm(UploadForm):
     prefix = "response"
     text = long_text(
         "Your response",
@@ -348,21 +349,7 @@ class ResponseForm(NhsukForm):
         "sending a file.",
     )
 
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean_file(self):
-        if self.too_large:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {MAX_EVIDENCE_TEXT}"
-            )
-        uploaded = self.cleaned_data.get("file")
-        if uploaded:
-            problem = file_problem(uploaded)
-            if problem:
-                raise forms.ValidationError(problem)
-        return uploaded
+    file_required = False
 
     def clean(self):
         cleaned = super().clean()

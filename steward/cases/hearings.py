@@ -17,13 +17,7 @@ from django.db import transaction
 from django.db.models import F
 
 from steward.audit.services import audit_record
-from steward.cases.determinations import (
-    case_url,
-    clean_text,
-    current_determination,
-    notify_registrant,
-    stage_move_for,
-)
+from steward.cases.determinations import current_determination
 from steward.cases.models import (
     OPEN_STAGES,
     Case,
@@ -35,6 +29,9 @@ from steward.cases.models import (
     Stage,
 )
 from steward.cases.panels import PANEL_SIZE
+from steward.cases.stages import stage_move
+from steward.cases.tell import notify_registrant, notify_staff
+from steward.cases.text import clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
@@ -253,15 +250,14 @@ def registrant_response_record(*, hearing: Hearing, response: str, actor) -> Hea
             subject=locked.case,
             payload={"hearing": locked.pk, "replaced": bool(locked.registrant_response)},
         )
-        notify(
+        notify_staff(
+            case=locked.case,
             users=[locked.scheduled_by],
             subject=f"The registrant responded on case {locked.case.reference}",
             body=(
                 f"The registrant sent a response for the {locked.get_kind_display().lower()} "
                 f"on {uk_date(locked.starts_on)}."
             ),
-            url=case_url(locked.case),
-            topic="cases",
         )
     hearing.refresh_from_db()
     return hearing
@@ -309,12 +305,12 @@ def hearing_held(*, hearing: Hearing, actor) -> Hearing:
             payload={"hearing": locked.pk, "kind": locked.kind},
         )
         if locked.kind == HearingKind.SUBSTANTIVE:
-            stage_move_for(
+            stage_move(
                 case=case,
                 move="hold_hearing",
                 actor=actor,
                 reason=f"Substantive hearing held on {uk_date(locked.starts_on)}.",
-                on="the hearing held",
+                permitted=True,
             )
         kind = DETERMINATION_FOR_KIND.get(HearingKind(locked.kind))
         if kind is not None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from steward.cases.models import SANCTION_LADDER, Determination, DeterminationKind, SanctionKind
+from steward.concerns.selectors import cited_titles
 from steward.core.formatting import uk_date
 
 FONT = "DejaVu"
@@ -50,21 +51,6 @@ def _pair(pdf: FPDF, label: str, value: str) -> None:
     pdf.set_font(FONT, "", 10)
     pdf.multi_cell(0, 6, value or "–", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(2)
-
-
-def _citations(allegations) -> dict[tuple[int, str], str]:
-    """Titles of the standards and never events cited, as worded in the version cited."""
-    from steward.standards.models import NeverEvent, Standard
-
-    versions = {a.standards_version_id for a in allegations}
-    refs = {ref for a in allegations for ref in a.cited_refs}
-    titles = {}
-    for model in (Standard, NeverEvent):
-        for version_id, ref, title in model.objects.filter(
-            version_id__in=versions, ref__in=refs
-        ).values_list("version_id", "ref", "title"):
-            titles[(version_id, ref)] = title
-    return titles
 
 
 def _panel_text(hearing) -> str:
@@ -138,7 +124,7 @@ def determination_pdf(
 
     allegations = list(case.allegations.order_by("number"))
     if allegations:
-        titles = _citations(allegations)
+        titles = cited_titles(allegations)
         _heading(pdf, "Allegations")
         for allegation in allegations:
             cited = "\n".join(

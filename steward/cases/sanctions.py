@@ -39,6 +39,7 @@ from steward.cases.models import (
     SanctionKind,
     SanctionStatus,
 )
+from steward.cases.text import clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
@@ -57,21 +58,9 @@ KIND_FOR_STATUS = {status: kind for kind, status in STATUS_FOR_KIND.items()}
 SEVERITY = {RegisterStatus.CONDITIONS: 1, RegisterStatus.SUSPENDED: 2, RegisterStatus.BARRED: 3}
 INTERIM_KINDS = (SanctionKind.CONDITIONS, SanctionKind.SUSPENSION)
 REVIEW_OUTCOMES = ("continue", "vary", "revoke")
-MAX_TEXT = 20_000
 
 
 # --- Small helpers ------------------------------------------------------------------
-
-
-def _text(value, *, name: str, message: str) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise ValidationError({name: message})
-    if len(text) > MAX_TEXT:
-        raise ValidationError({name: f"This must be {MAX_TEXT:,} characters or fewer"})
-    if "\x00" in text:
-        raise ValidationError({name: "Remove the unusual characters and try again"})
-    return text
 
 
 def _years(kind: str) -> int:
@@ -396,7 +385,7 @@ def _interim_terms(kind, conditions) -> tuple[str, str]:
     if kind not in INTERIM_KINDS:
         raise ValidationError({"kind": "Choose interim conditions or an interim suspension"})
     if kind == SanctionKind.CONDITIONS:
-        return kind, _text(conditions, name="conditions", message="Enter the conditions")
+        return kind, clean_text(conditions, name="conditions", message="Enter the conditions")
     return kind, ""
 
 
@@ -480,7 +469,7 @@ def interim_order_review(
     _require_interim_panel(actor, hearing)
     if outcome not in REVIEW_OUTCOMES:
         raise ValidationError({"outcome": "Choose continue, vary or revoke"})
-    reasons = _text(reasons, name="reasons", message="Enter the reasons for the decision")
+    reasons = clean_text(reasons, name="reasons", message="Enter the reasons for the decision")
     today = clock.today()
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).get(pk=sanction.case_id)

@@ -19,22 +19,14 @@ from steward.cases.models import (
     EvidenceParty,
     StageChange,
 )
+from steward.cases.tell import notify_staff
+from steward.cases.text import clean_text
 from steward.core import clock
 from steward.core.actors import actor_label, actor_user
+from steward.core.formatting import uk_date
 from steward.standards.selectors import citation_for
 
 MAX_EVIDENCE_BYTES = getattr(settings, "CASES_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
-
-
-def _text(value, *, name: str, message: str, limit: int = 20_000) -> str:
-    text = (value or "").strip() if isinstance(value, str) else ""
-    if not text:
-        raise ValidationError({name: message})
-    if len(text) > limit:
-        raise ValidationError({name: f"This must be {limit:,} characters or fewer"})
-    if "\x00" in text:
-        raise ValidationError({name: "Remove the unusual characters and try again"})
-    return text
 
 
 def _next_reference(year: int) -> str:
@@ -59,15 +51,20 @@ def case_open(
     referring_organisation=None,
     health_related: bool = False,
 ) -> Case:
-    """Open a case about a registrant. A concern's decision or a not-fit referral
-    opens at most one case; an open case for the same source is refused."""
+    """Open a case about a registrant (never one about the caseworker themselves). A
+    concern's decision or a not-fit referral opens at most one case; an open case for
+    the same source is refused."""
     if actor is None or not actor.has_perm("cases.open_case"):
         raise PermissionDenied("Only caseworkers open fitness-to-practise cases.")
     if source not in CaseSource.values:
         raise ValidationError({"source": "Choose where the case came from"})
-    summary = _text(summary, name="summary", message="Enter a summary of the matter")
+    summary = clean_text(summary, name="summary", message="Enter a summary of the matter")
     if registrant is None:
         raise ValidationError({"registrant": "Choose the registrant the case is about"})
+    if registrant.user_id is not None and registrant.user_id == actor.pk:
+        raise ValidationError(
+            "You cannot open a case about yourself. Ask another caseworker to open it."
+        )
     if registrant.merged_into_id is not None:
         raise ValidationError(
             {"registrant": "That record was merged into another: open the case on that one"}
@@ -158,7 +155,7 @@ def allegation_add(
     if actor is None or not actor.has_perm("cases.build_case", case):
         raise PermissionDenied("Only caseworkers add allegations.")
     _require_open(case)
-    text = _text(text, name="text", message="Enter the allegation")
+    text = clean_text(text, name="text", message="Enter the allegation")
     if conduct_on is None:
         raise ValidationError({"conduct_on": "Enter the date of the conduct"})
     if conduct_on > clock.today():
@@ -212,7 +209,7 @@ def evidence_add(
     elif actor is None or not actor.has_perm("cases.build_case", case):
         raise PermissionDenied("Only caseworkers add evidence.")
     _require_open(case)
-    title = _text(title, name="title", message="Enter a title for the evidence", limit=300)
+    title = clean_text(title, name="title", message="Enter a title for the evidence", limit=300)
     if not content:
         raise ValidationError({"file": "The file is empty: choose the file again"})
     if len(content) > MAX_EVIDENCE_BYTES:
@@ -243,3 +240,57 @@ def evidence_add(
             payload={"evidence": number, "sha256": digest, "submitted_by": submitted_by},
         )
     return evidence
+
+
+def response_send(
+    *,
+    case: Case,
+    text: str,
+    actor,
+    file_name: str = "",
+    media_type: str = "",
+    content: bytes | None = None,
+    file_title: str = "",
+) -> list[Evidence]:
+    """The registrant's response, kept as evidence they gave: the text as a text file,
+    and the file they send beside it (``content``, None for none); both or neither.
+    Their caseworker is told (no details)."""
+    text = text.strip() if isinstance(text, str) else ""
+    if not text and content is None:
+        raise ValidationError({"text": "Enter your response or choose a file to send"})
+    today = clock.today()
+    added = []
+    with transaction.atomic():
+        if text:
+            added.append(
+                evidence_add(
+                    case=case,
+                    title=f"Response on {uk_date(today)}",
+                    file_name=f"response-{today.isoformat()}.txt",
+                    media_type="text/plain",
+                    content=text.encode("utf-8"),
+                    actor=actor,
+                    submitted_by=EvidenceParty.REGISTRANT,
+                )
+            )
+        if content is not None:
+            title = file_title.strip() if isinstance(file_title, str) else ""
+            added.append(
+                evidence_add(
+                    case=case,
+                    title=title or f"File sent with the response on {uk_date(today)}",
+                    file_name=file_name,
+                    media_type=media_type,
+                    content=content,
+                    actor=actor,
+                    submitted_by=EvidenceParty.REGISTRANT,
+                )
+            )
+        notify_staff(
+            case=case,
+            users=[case.caseworker],
+            subject=f"The registrant has responded on case {case.reference}",
+            body=f"The registrant sent a response on case {case.reference}. It is in the "
+            "case's evidence.",
+        )
+    return added

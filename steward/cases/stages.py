@@ -46,13 +46,21 @@ def _stage_label(stage: str) -> str:
 
 
 def stage_move(
-    *, case: Case, move: str, actor, reason: str, permitted: bool = False
+    *,
+    case: Case,
+    move: str,
+    actor,
+    reason: str,
+    permitted: bool = False,
+    expected_version: int | None = None,
 ) -> StageChange:
     """Move the case by the named transition, recording who, why and when.
 
-    Caseworkers move cases by hand. A service that has already checked the actor may
-    make the decision behind a move (an examiner's decision, a hearing held, the
-    registrant's answer) passes ``permitted=True``, so the move names that person."""
+    Caseworkers move cases by hand, from the version of the case they were shown
+    (``expected_version``: refused if it has moved since). A service that has already
+    checked the actor may make the decision behind a move (an examiner's decision, a
+    hearing held, the registrant's answer) passes ``permitted=True``, so the move
+    names that person."""
     user = actor_user(actor)
     if actor is not None and not isinstance(actor, str) and user is None:
         raise PermissionDenied("Only regulator staff move cases.")
@@ -65,6 +73,12 @@ def stage_move(
         raise ValidationError({"reason": "Enter the reason for this step"})
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ValidationError(
+                "The case has moved on since you opened the page: it is now at "
+                f"“{_stage_label(locked.stage)}”. Check its history and choose what happens "
+                "next again."
+            )
         method = getattr(locked, move)
         if not can_proceed(method):
             possible = [MOVES[m].lower() for m in moves_from(locked.stage)]

@@ -6,8 +6,8 @@ from steward.cases import appeals, sanctions
 
 def daily_sanctions_lapse() -> str:
     """End sanctions and interim orders whose time is up; start those due today."""
-    changed = sanctions.sanctions_lapse()
-    return f"{changed} sanction{'' if changed == 1 else 's'} ended or started."
+    ended = sanctions.sanctions_lapse()
+    return f"{ended} sanction{'' if ended == 1 else 's'} ended."
 
 
 def daily_appeal_windows_close() -> str:

@@ -8,7 +8,6 @@ the names of the regulator's staff.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,14 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from steward.audit.services import audit_record_view
 from steward.cases import presenters, selectors, services
 from steward.cases.forms import MAX_EVIDENCE_TEXT, ResponseForm, UploadedFile, request_too_large
-from steward.cases.models import OPEN_STAGES, EvidenceParty
+from steward.cases.models import OPEN_STAGES
 from steward.cases.views_staff import file_response
 from steward.concerns.selectors import cited_titles
 from steward.core import clock
-from steward.core.formatting import uk_date
 from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
-from steward.notifications.services import notify
 
 # Everyone who keeps their own register record may look for cases about them.
 LIST_PERMISSION = "cases.see_own_cases"
@@ -88,48 +85,6 @@ def mine_detail(request, reference):
     return _render_case(request, _own_case(request, reference))
 
 
-def response_send(*, case, text: str, upload: UploadedFile | None, file_title: str, actor):
-    """The registrant's response as evidence they gave: the text as a text file, and
-    their file beside it; both or neither. Their caseworker is told (no details)."""
-    today = uk_date(clock.today())
-    added = []
-    with transaction.atomic():
-        if text:
-            added.append(
-                services.evidence_add(
-                    case=case,
-                    title=f"Response on {today}",
-                    file_name=f"response-{clock.today().isoformat()}.txt",
-                    media_type="text/plain",
-                    content=text.encode("utf-8"),
-                    actor=actor,
-                    submitted_by=EvidenceParty.REGISTRANT,
-                )
-            )
-        if upload is not None:
-            added.append(
-                services.evidence_add(
-                    case=case,
-                    title=file_title or f"File sent with the response on {today}",
-                    file_name=upload.file_name,
-                    media_type=upload.media_type,
-                    content=upload.content,
-                    actor=actor,
-                    submitted_by=EvidenceParty.REGISTRANT,
-                )
-            )
-        if case.caseworker_id:
-            notify(
-                users=[case.caseworker],
-                subject=f"The registrant has responded on case {case.reference}",
-                body=f"The registrant sent a response on case {case.reference}. It is in "
-                "the case's evidence.",
-                url=reverse("cases:detail", kwargs={"reference": case.reference}),
-                topic="cases",
-            )
-    return added
-
-
 @require_http_methods(["POST"])
 @permission_required(LIST_PERMISSION)
 def mine_respond(request, reference):
@@ -144,14 +99,21 @@ def mine_respond(request, reference):
     else:
         form = ResponseForm(request.POST, request.FILES)
         if form.is_valid():
-            uploaded = form.cleaned_data.get("file")
+            sent = {}
+            if form.cleaned_data.get("file"):
+                upload = UploadedFile(form.cleaned_data["file"])
+                sent = {
+                    "file_name": upload.file_name,
+                    "media_type": upload.media_type,
+                    "content": upload.content,
+                }
             try:
-                response_send(
+                services.response_send(
                     case=case,
-                    text=form.cleaned_data["text"].strip(),
-                    upload=UploadedFile(uploaded) if uploaded else None,
-                    file_title=form.cleaned_data["file_title"].strip(),
+                    text=form.cleaned_data["text"],
+                    file_title=form.cleaned_data["file_title"],
                     actor=request.user,
+                    **sent,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -169,10 +131,8 @@ def mine_evidence(request, reference, number):
     evidence = selectors.evidence_item_for_registrant(case=case, number=number)
     if evidence is None:
         raise Http404("Your case has no evidence with that number.")
-    audit_record_view(
-        actor=request.user,
-        subject=evidence,
-        fields=["content"],
+    return file_response(
+        request,
+        evidence,
         reason=f"the registrant downloaded evidence {evidence.number} of their case",
     )
-    return file_response(evidence)

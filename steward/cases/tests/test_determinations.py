@@ -8,6 +8,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
@@ -439,3 +440,27 @@ def test_the_pdf_copes_with_long_words_and_unusual_characters(world):
     _sanction(world)
     issued = determination_issue(determination=world.draft, actor=world.officer)
     assert hashlib.sha256(bytes(issued.pdf)).hexdigest() == issued.pdf_sha256
+
+
+def test_no_reason_or_allegation_reaches_the_audit_trail_or_any_message(
+    world, django_capture_on_commit_callbacks
+):
+    """The panel's reasons and the allegations are for the determination (and its
+    PDF) alone: never in the audit trail, which lives for ever, nor in a message."""
+    secrets = ("FACTS-SECRET", "IMPAIRMENT-SECRET", "SANCTION-SECRET", "LESSER-SECRET")
+    _facts(world, findings={1: (True, "FACTS-SECRET minutes"), 2: (False, "FACTS-SECRET none")})
+    _impairment(world, reasons="IMPAIRMENT-SECRET insight was limited")
+    _sanction(
+        world,
+        reasons="SANCTION-SECRET the panel weighed the testimony",
+        less_severe_rejected={kind: f"LESSER-SECRET {text}" for kind, text in LESSER.items()},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        determination_issue(determination=world.draft, actor=world.officer)
+    trail = " ".join(f"{e.reason} {e.payload}" for e in AuditEvent.objects.all())
+    told = [f"{n.subject} {n.body}" for n in Notification.objects.all()]
+    told += [f"{m.subject} {m.body}" for m in mail.outbox]
+    assert Notification.objects.filter(user=world.account).exists() and mail.outbox
+    for text in (trail, *told):
+        for secret in (*secrets, "Allegation text", "A matter the regulator noticed"):
+            assert secret not in text

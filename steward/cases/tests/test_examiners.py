@@ -281,3 +281,22 @@ def test_a_decision_without_undertakings_cannot_be_answered(world):
     decision = _decide(world, "refer_to_panel")
     with pytest.raises(ValidationError, match="did not offer undertakings"):
         undertakings_respond(decision=decision, accept=True, actor=world.account)
+
+
+def test_the_examiners_reasons_and_the_undertakings_stay_out_of_the_trail_and_messages(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        offered = _decide(
+            world,
+            "undertakings",
+            reasons="EXAMINER-SECRET the board minutes were altered",
+            undertakings="UNDERTAKINGS-SECRET training within six months",
+        )
+        undertakings_respond(decision=offered, accept=True, actor=world.account)
+    trail = " ".join(f"{e.reason} {e.payload}" for e in AuditEvent.objects.all())
+    told = [f"{n.subject} {n.body}" for n in Notification.objects.all()]
+    told += [f"{m.subject} {m.body}" for m in mail.outbox]
+    assert Notification.objects.filter(user=world.account).exists() and mail.outbox
+    for text in (trail, *told):
+        assert "EXAMINER-SECRET" not in text and "UNDERTAKINGS-SECRET" not in text

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from steward.audit.models import AuditEvent
 from steward.cases.models import Case, CaseSource, Stage
-from steward.cases.services import allegation_add, case_open, evidence_add
+from steward.cases.services import allegation_add, case_open, evidence_add, response_send
 from steward.cases.stages import stage_move
 from steward.register.services import registrant_create
 
@@ -50,6 +50,14 @@ def test_opening_a_case_numbers_it_by_year_records_the_first_stage_and_audits(
 def test_only_caseworkers_open_cases(registrant, make_user):
     with pytest.raises(PermissionDenied):
         _open(registrant, make_user("registrar"))
+    assert not Case.objects.exists()
+
+
+def test_a_caseworker_never_opens_a_case_about_themselves(registrant, officer):
+    registrant.user = officer
+    registrant.save(update_fields=["user"])
+    with pytest.raises(ValidationError, match="You cannot open a case about yourself"):
+        _open(registrant, officer)
     assert not Case.objects.exists()
 
 
@@ -192,3 +200,50 @@ def test_a_case_opened_from_a_concern_tells_the_reporter_and_leaves_the_waiting_
     assert "opened a fitness-to-practise case" in last
     with pytest.raises(ValidationError, match="already been opened"):
         _open(registrant, officer, source=CaseSource.CONCERN, concern_decision=decision)
+
+
+def test_a_response_is_kept_as_the_registrants_evidence_and_the_caseworker_told(
+    registrant, officer, make_user, travel, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from steward.notifications.models import Notification
+
+    travel(dt.date(2026, 5, 1))
+    own = make_user("registrant")
+    registrant.user = own
+    registrant.save(update_fields=["user"])
+    case = _open(registrant, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        text, upload = response_send(
+            case=case,
+            text="  I was on leave that week.  ",
+            file_name="leave.pdf",
+            media_type="application/pdf",
+            content=b"%PDF leave",
+            file_title=" ",
+            actor=own,
+        )
+    assert bytes(text.content) == b"I was on leave that week."
+    assert text.title == "Response on 1 May 2026" and text.file_name == "response-2026-05-01.txt"
+    assert upload.title == "File sent with the response on 1 May 2026"
+    assert {text.submitted_by, upload.submitted_by} == {"registrant"}
+    assert text.disclosed and upload.disclosed
+    told = Notification.objects.get(user=officer)
+    assert case.reference in told.subject and "leave" not in told.body
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+
+
+def test_a_response_needs_something_and_comes_from_the_registrant_only(
+    registrant, officer, make_user
+):
+    own = make_user("registrant")
+    registrant.user = own
+    registrant.save(update_fields=["user"])
+    case = _open(registrant, officer)
+    with pytest.raises(ValidationError, match="Enter your response or choose a file"):
+        response_send(case=case, text="   ", actor=own)
+    for someone in (officer, make_user("registrant")):
+        with pytest.raises(PermissionDenied):
+            response_send(case=case, text="Not mine to send", actor=someone)
+    assert not case.evidence.exists()

@@ -128,3 +128,17 @@ def test_only_regulator_caseworkers_move_cases_but_steward_itself_can(case, make
     assert case.stage == Stage.TRIAGE
     stage_move(case=case, move="start_investigation", actor="cases worker", reason="scheduled")
     assert StageChange.objects.get(case=case).actor_label == "cases worker"
+
+
+def test_a_move_from_a_version_of_the_case_since_changed_is_refused(case):
+    Case.objects.filter(pk=case.pk).update(stage=Stage.APPEAL_WINDOW)
+    case.refresh_from_db()
+    shown = case.version
+    stage_move(case=case, move="lodge_appeal", actor="test", reason="The registrant appealed")
+    with pytest.raises(ValidationError, match="moved on since you opened the page"):
+        stage_move(
+            case=case, move="close", actor="test", reason="Window ended", expected_version=shown
+        )
+    case.refresh_from_db()
+    assert case.stage == Stage.APPEAL
+    assert case.stage_changes.count() == 1
