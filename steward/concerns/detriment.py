@@ -21,8 +21,8 @@ from steward.audit.services import audit_record, audit_record_view
 from steward.concerns.crypto import _private_key_bytes
 from steward.concerns.models import Concern, DetrimentFlag, ReporterLink
 from steward.concerns.selectors import role_holders
-from steward.concerns.text import text_clean
 from steward.core import clock
+from steward.core.text import clean_text
 from steward.notifications.services import notify
 
 MAX_NOTE = 5_000
@@ -167,7 +167,7 @@ def detriment_flag_review(*, flag: DetrimentFlag, note: str, actor) -> Detriment
     """A caseworker records their review of a flag (once); audited without the note."""
     if actor is None or not actor.has_perm("concerns.review_detriment", flag.concern):
         raise PermissionDenied("Only the concerns team can review detriment flags.")
-    note = text_clean(
+    note = clean_text(
         note,
         name="note",
         limit=MAX_NOTE,

@@ -24,8 +24,8 @@ from steward.concerns.models import (
     IdentityReveal,
     RevealStatus,
 )
-from steward.concerns.text import text_clean
 from steward.core import clock
+from steward.core.text import clean_text
 from steward.notifications.services import notify
 
 MAX_RECIPIENT = 300
@@ -134,14 +134,14 @@ def reveal_request(
     refusal = reveal_refusal(concern)
     if refusal:
         raise ValidationError(refusal)
-    recipient = text_clean(
+    recipient = clean_text(
         recipient,
         name="recipient",
         label="Who it would be revealed to",
         limit=MAX_RECIPIENT,
         required="Enter who their identity would be revealed to",
     )
-    reason = text_clean(
+    reason = clean_text(
         reason,
         name="reason",
         label="Why it is needed",
@@ -192,7 +192,7 @@ def reveal_decide(
             "You asked for this identity to be revealed, so you cannot decide the request. "
             "Another custodian must approve or refuse it."
         )
-    decision_reason = text_clean(
+    decision_reason = clean_text(
         decision_reason,
         name="decision_reason",
         label="Reasons",

@@ -30,8 +30,8 @@ from steward.concerns.models import (
     MessageAuthor,
 )
 from steward.concerns.receipts import ALPHABET, receipt_code_generate, receipt_code_hash
-from steward.concerns.text import text_clean
 from steward.core import clock
+from steward.core.text import clean_text
 
 # The answers a report holds, sealed together; "what_happened" is required.
 ANSWER_FIELDS = (
@@ -106,7 +106,7 @@ def concern_submit(
     if anonymity not in Anonymity.values:
         raise ValidationError({"anonymity": "Choose how you want to raise your concern"})
     cleaned = {
-        name: text_clean(
+        name: clean_text(
             answers.get(name),
             name=name,
             limit=MAX_TEXT,
@@ -114,7 +114,7 @@ def concern_submit(
         )
         for name in ANSWER_FIELDS
     }
-    description = text_clean(subject_description, name="subject_description", limit=2_000)
+    description = clean_text(subject_description, name="subject_description", limit=2_000)
     if subject_registrant is None and organisation is None and not description:
         raise ValidationError(
             "Say who or what the concern is about: a manager, an organisation, or both"
@@ -124,7 +124,7 @@ def concern_submit(
         reporter_user = None
     else:
         identity = {
-            name: text_clean((reporter_identity or {}).get(name), name=name, limit=300)
+            name: clean_text((reporter_identity or {}).get(name), name=name, limit=300)
             for name in IDENTITY_FIELDS
         }
         if not identity["name"] and reporter_user is None:
@@ -194,7 +194,7 @@ def reporter_message_add(*, concern: Concern, body: str, uploads=()) -> ConcernM
     to a question (status "awaiting the reporter") puts the concern back with the
     caseworker ("acknowledged"). Reporter actions on an anonymous concern are not
     audited (see above); on a named one they are, without the content."""
-    text = text_clean(body, name="body", limit=MAX_MESSAGE, required="Enter your message")
+    text = clean_text(body, name="body", limit=MAX_MESSAGE, required="Enter your message")
     cleaned_files = files.files_clean(uploads)
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -225,7 +225,7 @@ def caseworker_message_add(*, concern: Concern, body: str, actor) -> ConcernMess
     """The caseworker writes to the reporter; audited without the message's content."""
     if actor is None or not actor.has_perm("concerns.message_reporter", concern):
         raise PermissionDenied("Only the concerns team can write to the person who raised it.")
-    text = text_clean(body, name="body", limit=MAX_MESSAGE, required="Enter your message")
+    text = clean_text(body, name="body", limit=MAX_MESSAGE, required="Enter your message")
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
         message = ConcernMessage.objects.create(

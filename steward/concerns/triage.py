@@ -24,9 +24,9 @@ from steward.concerns.models import (
     TriageDecision,
     TriageOutcome,
 )
-from steward.concerns.text import text_clean
 from steward.core import clock
 from steward.core.formatting import uk_date
+from steward.core.text import clean_text
 from steward.notifications.services import notify, notify_address
 from steward.standards.selectors import citation_for
 
@@ -153,7 +153,7 @@ def concern_message_send(
         concern,
         "Only the concerns team can write to the person who raised it.",
     )
-    text = text_clean(
+    text = clean_text(
         body, name="body", limit=MAX_TEXT, label="Your message", required="Enter your message"
     )
     with transaction.atomic():
@@ -207,7 +207,7 @@ def concern_messages_read(*, concern: Concern, actor) -> list[dict]:
 def staff_note_add(*, concern: Concern, body: str, actor) -> StaffNote:
     """A note for the concerns team; sealed, and never shown to the reporter."""
     _require(actor, "concerns.add_staff_note", concern, "Only the concerns team can add notes.")
-    text = text_clean(
+    text = clean_text(
         body, name="body", limit=MAX_TEXT, label="Your note", required="Enter your note"
     )
     with transaction.atomic():
@@ -332,14 +332,14 @@ def triage_decide(
     if outcome not in TriageOutcome.values:
         raise ValidationError({"outcome": "Choose what to do with the concern"})
     outcome = TriageOutcome(outcome)
-    reasons = text_clean(
+    reasons = clean_text(
         reasons,
         name="reasons",
         limit=MAX_TEXT,
         label="Reasons",
         required="Enter the reasons for your decision",
     )
-    explanation = text_clean(
+    explanation = clean_text(
         reporter_explanation,
         name="reporter_explanation",
         limit=MAX_TEXT,
@@ -365,7 +365,7 @@ def triage_decide(
             }
         )
     if outcome == TriageOutcome.REFER_TO_EMPLOYER:
-        summary = text_clean(
+        summary = clean_text(
             employer_summary,
             name="employer_summary",
             limit=MAX_TEXT,

@@ -1,4 +1,7 @@
-"""Text as people search for it: accents, case, apostrophes and hyphens ignored.
+"""Text as people search for it (accents, case, apostrophes and hyphens ignored), and
+the one check for free text a service stores (:func:`clean_text`).
+
+Search:
 
 "Siobhán O'Connor-Hughes", "siobhan oconnor hughes" and "SIOBHAN O’CONNOR HUGHES"
 all normalise to ``siobhan oconnor hughes``. Stored search columns and every query
@@ -8,6 +11,8 @@ PostgreSQL.
 
 import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
 
 # Apostrophes are dropped ("O'Connor" is "oconnor"), never turned into spaces.
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u0060\u00b4]")
@@ -27,3 +32,21 @@ def search_text(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", folded)
     without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.sub(" ", _APOSTROPHES.sub("", without_accents)).split())
+
+
+def clean_text(
+    value, *, name: str, limit: int, label: str = "This", required: str | None = None
+) -> str:
+    """Free text a service stores: ``value`` stripped, or a ValidationError on field
+    ``name`` when it is empty and must not be (``required`` is the message), longer than
+    ``limit`` characters, or holds the null character. Anything but a string is empty."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise ValidationError({name: required})
+    if len(text) > limit:
+        raise ValidationError({name: f"{label} must be {limit:,} characters or fewer"})
+    if "\x00" in text:
+        raise ValidationError(
+            {name: f"{label} must not include unusual characters: remove them and try again"}
+        )
+    return text

@@ -28,6 +28,7 @@ from steward.audit.services import audit_record
 from steward.core import clock
 from steward.core.actors import actor_label
 from steward.core.formatting import uk_date
+from steward.core.text import clean_text
 from steward.fitness.models import (
     AnnualReturn,
     AnnualReturnEvent,
@@ -221,19 +222,6 @@ def _not_concluded_message(pending: list[FitnessAssessment], year: int) -> str:
     )
 
 
-def _clean_text(value, *, field_name: str, name: str, required: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field_name: required})
-    if "\x00" in text:
-        raise ValidationError(
-            {field_name: f"{name} must not include unusual characters: remove them and try again"}
-        )
-    if len(text) > limit:
-        raise ValidationError({field_name: f"{name} must be {limit:,} characters or fewer"})
-    return text
-
-
 def annual_return_submit(
     *, organisation, year: int, chair_statement: str, actor, expected_version: int | None = None
 ) -> AnnualReturn:
@@ -252,10 +240,10 @@ def annual_return_submit(
         )
     if not year_is_valid(year):
         raise ValidationError(f"There is no annual return for {year}", code="year")
-    statement = _clean_text(
+    statement = clean_text(
         chair_statement,
-        field_name="chair_statement",
-        name="Your statement",
+        name="chair_statement",
+        label="Your statement",
         required="Enter your statement as chair",
         limit=MAX_STATEMENT_LENGTH,
     )
@@ -375,10 +363,10 @@ def annual_return_send_back(
             "annual fit and proper return",
             code="not_regional_director",
         )
-    text = _clean_text(
+    text = clean_text(
         comments,
-        field_name="comments",
-        name="Your comments",
+        name="comments",
+        label="Your comments",
         required="Enter what the chair needs to change",
         limit=MAX_COMMENTS_LENGTH,
     )

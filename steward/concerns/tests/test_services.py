@@ -7,7 +7,6 @@ from django.db import connection
 from steward.audit.models import AuditEvent
 from steward.concerns import services
 from steward.concerns.models import Concern, ConcernMessage
-from steward.concerns.text import text_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -160,23 +159,3 @@ def test_concerns_messages_and_files_have_random_keys_that_cannot_order_them(org
         ids = [row.pk for row in rows]
         assert len(set(ids)) == 5, model
         assert max(ids) > 2**40, model  # all five below 2**40 by chance: about 2**-110
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("  ", "Enter your note"),
-        (None, "Enter your note"),
-        ("x" * 11, "Your note must be 10 characters or fewer"),
-        ("a\x00b", "Your note must not include unusual characters: remove them and try again"),
-    ],
-)
-def test_free_text_is_refused_with_a_message_on_its_field(value, message):
-    with pytest.raises(ValidationError) as refused:
-        text_clean(value, name="body", limit=10, label="Your note", required="Enter your note")
-    assert refused.value.message_dict == {"body": [message]}
-
-
-def test_free_text_is_stripped_and_may_be_left_out_unless_required():
-    assert text_clean("  Ward 7 \n", name="body", limit=10) == "Ward 7"
-    assert text_clean("", name="body", limit=10) == ""
