@@ -10,13 +10,19 @@ from django import forms
 
 from steward.cases.services import MAX_EVIDENCE_BYTES
 from steward.core import clock
-from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, filter_field, text_field
+from steward.core.nhsuk_forms import (
+    RELOAD,
+    NhsukDateField,
+    NhsukForm,
+    filter_field,
+    text_field,
+    version_field,
+)
 from steward.organisations.models import Organisation
 from steward.register.forms_roster import yes_no_field
 from steward.register.models import Registrant
 from steward.register.numbers import clean_registration_number, registration_number_problem
 
-RELOAD = "Something went wrong with the page. Reload it and try again."
 MAX_TEXT = 10_000
 MAX_SEARCH = 20
 SEARCH_HELP = (
@@ -25,20 +31,6 @@ SEARCH_HELP = (
 # Room in a request for the form's other fields beside the file.
 FORM_ALLOWANCE_BYTES = 64 * 1024
 MAX_EVIDENCE_TEXT = f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB"
-
-
-def version_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=2**31 - 1,
-        error_messages={
-            "required": RELOAD,
-            "invalid": RELOAD,
-            "min_value": RELOAD,
-            "max_value": RELOAD,
-        },
-    )
 
 
 def long_text(label: str, *, required_message: str | None = None, hint: str = "", rows: int = 5):

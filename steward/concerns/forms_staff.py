@@ -9,10 +9,9 @@ from steward.concerns.forms_report import radio_params
 from steward.concerns.models import TriageOutcome
 from steward.concerns.triage import MAX_TEXT
 from steward.core import clock
-from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field
+from steward.core.nhsuk_forms import RELOAD, NhsukDateField, NhsukForm, text_field, version_field
 from steward.organisations.models import Organisation
 
-RELOAD = "Something went wrong with the page. Reload it and try again."
 # Who is told what, under each outcome on the triage form.
 OUTCOME_HINTS = {
     TriageOutcome.CLOSE: "The person who raised it is told why, in your words below.",
@@ -26,20 +25,6 @@ OUTCOME_HINTS = {
     ),
     TriageOutcome.URGENT_ACTION: "The registrars are told at once. The manager is not told yet.",
 }
-
-
-def version_field() -> forms.IntegerField:
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        max_value=2**31 - 1,
-        error_messages={
-            "required": RELOAD,
-            "invalid": RELOAD,
-            "min_value": RELOAD,
-            "max_value": RELOAD,
-        },
-    )
 
 
 def long_text(label: str, *, required_message: str | None = None, hint: str = "", rows: int = 5):

@@ -133,6 +133,20 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     return items
 
 
+RELOAD = "Something went wrong with the page. Reload it and try again."
+
+
+def version_field(*, min_value: int = 1) -> forms.IntegerField:
+    """The hidden version (optimistic locking) the page was drawn from; 0 may mean
+    there was nothing yet. A missing or altered one asks the person to reload."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=min_value,
+        max_value=2**31 - 1,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), RELOAD),
+    )
+
+
 def text_field(
     label: str,
     *,

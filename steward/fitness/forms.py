@@ -3,31 +3,15 @@
 from django import forms
 
 from steward.core import clock
-from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field
+from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field, version_field
 from steward.fitness.models import AssessmentOutcome, CheckOutcome, CompetencyRating
 
-RELOAD = "Something went wrong with the page. Reload it and try again."
 OUTCOME_CHOICES = [
     (CheckOutcome.SATISFACTORY, "Satisfactory"),
     (CheckOutcome.CONCERN, "Concern"),
     (CheckOutcome.NOT_APPLICABLE, "Not applicable"),
     (CheckOutcome.PENDING, "Pending: not done yet"),
 ]
-
-
-def version_field(*, min_value: int = 1) -> forms.IntegerField:
-    """The hidden version the page was drawn from (0: there was nothing yet)."""
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=min_value,
-        max_value=2**31 - 1,
-        error_messages={
-            "required": RELOAD,
-            "invalid": RELOAD,
-            "min_value": RELOAD,
-            "max_value": RELOAD,
-        },
-    )
 
 
 def radio_field(label: str, choices, *, message: str, hint: str = "") -> forms.ChoiceField:

@@ -2,8 +2,7 @@
 
 from django import forms
 
-from steward.core.nhsuk_forms import NhsukForm, text_field
-from steward.fitness.forms import version_field
+from steward.core.nhsuk_forms import NhsukForm, text_field, version_field
 from steward.fitness.returns import MAX_COMMENTS_LENGTH, MAX_STATEMENT_LENGTH
 
 
