@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from steward.accounts.api_auth import bearer_or_session
 from steward.audit import selectors, signing
-from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
+from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, InvalidRequestOut
 
 router = Router(tags=["Audit trail"])
 
@@ -58,13 +58,6 @@ class EventOut(Schema):
 class EventListOut(Schema):
     items: list[EventOut]
     next_before: int | None = Field(description="Pass as `before` for the next (older) page.")
-
-
-class InvalidRequestOut(Schema):
-    detail: str = Field(description="What went wrong, in plain English.")
-    errors: list[dict] = Field(
-        default_factory=list, description="For each bad parameter, where and what."
-    )
 
 
 class EventQuery(Schema):

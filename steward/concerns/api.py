@@ -10,14 +10,14 @@ where their type is checked and their metadata removed before they are stored.
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
 from steward.concerns import ratelimit, services
 from steward.concerns.models import ConcernStatus
-from steward.core.api_schemas import ErrorOut, problem
+from steward.core.api_schemas import ErrorOut, ProblemOut, problem
 from steward.organisations.models import Organisation
 from steward.register.selectors import registrant_resolve
 
@@ -26,11 +26,6 @@ router = Router(tags=["concerns"])
 NOT_FOUND = "No concern matches that receipt code. Check the code and try again."
 NO_CODE = "Send your receipt code in the X-Receipt-Code header."
 TOO_MANY = "Too many attempts from here today. Try again tomorrow."
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict[str, Any]] = []
 
 
 class ReporterIn(Schema):
@@ -89,7 +84,7 @@ class InboxOut(Schema):
     )
 
 
-class MessageIn(Schema):
+class ReporterMessageIn(Schema):
     body: str = Field(..., max_length=10_000)
 
 
@@ -224,7 +219,7 @@ def concern_inbox(request):
     summary="Send a message or more information to the caseworker",
     openapi_extra=RECEIPT_HEADER,
 )
-def concern_inbox_message(request, payload: MessageIn):
+def concern_inbox_message(request, payload: ReporterMessageIn):
     """Write to the caseworker. A reply to their question puts the concern back with
     them. Files are added on the inbox page, not here."""
     concern = _concern_for_code(request)

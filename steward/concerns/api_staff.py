@@ -7,7 +7,7 @@ Changes take the concern's ``version`` as the page would: a stale one gets 409.
 """
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,9 +16,10 @@ from ninja import Field, Query, Router, Schema, Status
 from steward.accounts.api_auth import bearer_or_session, request_user
 from steward.accounts.models import User
 from steward.concerns import presenters, selectors, services, triage
+from steward.concerns.api import MessageOut
 from steward.concerns.models import ConcernStatus, TriageDecision, TriageOutcome
 from steward.core import clock
-from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, problem
+from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, ProblemOut, problem
 from steward.organisations.models import Organisation
 
 router = Router(tags=["concerns (staff)"])
@@ -39,13 +40,6 @@ StatusCode = Literal[
     "urgent_action",
 ]
 OutcomeCode = Literal["close", "refer_to_employer", "open_case", "urgent_action"]
-
-
-class ProblemOut(Schema):
-    detail: str = Field(description="What went wrong, in plain English.")
-    errors: list[dict[str, Any]] = Field(
-        default_factory=list, description="Each problem: the field it is about, and a message."
-    )
 
 
 class PersonOut(Schema):
@@ -108,13 +102,6 @@ class DecisionOut(Schema):
     employer_summary: str
 
 
-class MessageOut(Schema):
-    number: int
-    author: Literal["reporter", "caseworker"]
-    sent_on: dt.date
-    body: str
-
-
 class ConcernOut(QueueItemOut):
     version: int = Field(description="Send this back with any change to the concern.")
     subject: SubjectOut | None
@@ -128,7 +115,7 @@ class ConcernOut(QueueItemOut):
     decisions: list[DecisionOut] = Field(description="Latest first: the first one stands.")
 
 
-class MessageIn(Schema):
+class CaseworkerMessageIn(Schema):
     body: str = Field(..., max_length=10_000)
     needs_reply: bool = Field(False, description="The reporter needs to reply.")
     is_feedback: bool = Field(False, description="This is substantive feedback.")
@@ -395,7 +382,7 @@ def _change(request, reference: str, fallback: str, change) -> Status:
     url_name="concerns_queue_message",
     summary="Write to the person who raised the concern",
 )
-def message_send(request, reference: str, payload: MessageIn):
+def message_send(request, reference: str, payload: CaseworkerMessageIn):
     def send(user, concern):
         message = triage.concern_message_send(
             concern=concern,

@@ -1,10 +1,25 @@
 """Schemas shared by every app's API."""
 
-from ninja import Schema
+from typing import Any
+
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ProblemOut(Schema):
+    """A refused request: what went wrong, and each problem with where it is."""
+
+    detail: str = Field(description="What went wrong, in plain English.")
+    errors: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each problem: the field or parameter, and a message."
+    )
+
+
+# Bad parameters (django-ninja's 422) have the same shape.
+InvalidRequestOut = ProblemOut
 
 
 # Responses every authenticated endpoint can give, for the OpenAPI document.

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from steward.accounts.api_auth import bearer_or_session, request_user
 from steward.core import clock
-from steward.core.api_schemas import AUTH_ERRORS, ErrorOut
+from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, InvalidRequestOut
 from steward.fitness import selectors
 from steward.organisations.models import Organisation
 
@@ -61,13 +61,6 @@ class AssessmentOut(Schema):
     )
     concluded_on: dt.date | None = Field(description="Null until concluded.")
     checks: list[CheckOut]
-
-
-class InvalidRequestOut(Schema):
-    detail: str = Field(description="What went wrong, in plain English.")
-    errors: list[dict] = Field(
-        default_factory=list, description="For each bad parameter, where and what."
-    )
 
 
 @router.get(

@@ -58,7 +58,7 @@ class RegionRowOut(Schema):
     url: str = Field(description="The organisation's return page.")
 
 
-class OverrideOut(Schema):
+class RegionOverrideOut(Schema):
     organisation: str = Field(description="The organisation's ODS code.")
     person: str
     role: str
@@ -75,7 +75,7 @@ class RegionReturnsOut(Schema):
     totals: CountsOut
     statuses: dict[str, int] = Field(description="How many organisations have each status.")
     organisations: list[RegionRowOut]
-    overrides: list[OverrideOut] = Field(
+    overrides: list[RegionOverrideOut] = Field(
         description="Appointments started in the year before every reference was received."
     )
 

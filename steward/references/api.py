@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Router, Schema, Status
 
 from steward.accounts.api_auth import bearer_or_session, request_user
-from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, problem
+from steward.core.api_schemas import AUTH_ERRORS, ErrorOut, ProblemOut, problem
 from steward.organisations.models import Organisation
 from steward.references import selectors, services
 from steward.references.models import (
@@ -107,13 +107,6 @@ class StartIn(Schema):
 class ReasonsOut(Schema):
     detail: str
     reasons: list[FindingOut]
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict] = Field(
-        default_factory=list, description="Each field with a problem, and what is wrong."
-    )
 
 
 class ReferenceRequestOut(Schema):

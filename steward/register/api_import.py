@@ -20,7 +20,7 @@ from steward.register.models import ImportRun, ImportStatus
 router = Router(tags=["Register imports"])
 
 
-class ProblemOut(Schema):
+class ImportProblemOut(Schema):
     row: int | None = Field(
         description="The row in the file (the header is row 1); null for "
         "a problem with the whole file."
@@ -50,7 +50,7 @@ class ImportRunOut(Schema):
     rows_done: int = Field(description="Rows processed so far.")
     started_at: dt.datetime
     finished_at: dt.datetime | None
-    report: list[ProblemOut] = Field(
+    report: list[ImportProblemOut] = Field(
         description=f"Problems found, in row order (at most {importing.MAX_STORED_PROBLEMS:,})."
     )
 

@@ -7,12 +7,12 @@ version. Drafts are never shown.
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import BeforeValidator
 
-from steward.core.api_schemas import ErrorOut
+from steward.core.api_schemas import ErrorOut, InvalidRequestOut
 from steward.standards import selectors
 
 router = Router(tags=["Standards"])
@@ -48,11 +48,6 @@ class StandardsOut(Schema):
     never_events: list[NeverEventOut] = Field(
         description="Conduct that should always lead to a sanction."
     )
-
-
-class InvalidRequestOut(Schema):
-    detail: str = Field(description="What went wrong, in plain English.")
-    errors: list[dict[str, Any]] = Field(description="Each problem, with where it is.")
 
 
 def _iso_date_only(value):
