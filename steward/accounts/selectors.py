@@ -19,6 +19,21 @@ def current_assignments(*, user: User) -> list[RoleAssignment]:
     return cached
 
 
+def role_holders(roles, *, organisation=None, region=None, exclude=None) -> list[User]:
+    """Active people holding any of ``roles`` (one slug or several) now, at
+    ``organisation`` or in ``region`` when given, less ``exclude`` (a person), by name."""
+    wanted = [roles] if isinstance(roles, str) else list(roles)
+    assignments = RoleAssignment.objects.current().filter(role__in=wanted)
+    if organisation is not None:
+        assignments = assignments.filter(organisation=organisation)
+    if region is not None:
+        assignments = assignments.filter(region=region)
+    people = User.objects.filter(pk__in=assignments.values("user_id"), is_active=True)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    return list(people.order_by("full_name", "pk"))
+
+
 def roles_held(*, user: User) -> set[str]:
     return {a.role for a in current_assignments(user=user)}
 

@@ -15,7 +15,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from steward.accounts.models import User
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record
 from steward.cases.determinations import clean_sanction, current_determination, issue
 from steward.cases.models import (
@@ -63,14 +63,6 @@ SANCTION_FIELDS = (
     "ends_on",
     "published_summary",
 )
-
-
-def _hearings_officers():
-    return User.objects.filter(
-        is_active=True,
-        role_assignments__role="hearings_officer",
-        role_assignments__revoked_at__isnull=True,
-    ).distinct()
 
 
 def appeal_lodge(*, determination: Determination, grounds: str, actor) -> Appeal:
@@ -122,7 +114,7 @@ def appeal_lodge(*, determination: Determination, grounds: str, actor) -> Appeal
         )
         notify_staff(
             case=case,
-            users=[*_hearings_officers(), case.caseworker],
+            users=[*role_holders("hearings_officer"), case.caseworker],
             subject=f"Appeal lodged on case {case.reference}",
             body=(
                 f"The registrant appealed on {uk_date(today)} against the "

@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record, audit_record_view
 from steward.concerns.crypto import _private_key_bytes
 from steward.concerns.models import Concern, DetrimentFlag, ReporterLink
-from steward.concerns.selectors import role_holders
 from steward.core import clock
 from steward.core.text import clean_text
 from steward.notifications.services import notify

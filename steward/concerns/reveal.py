@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record, audit_record_view
-from steward.concerns import crypto, selectors
+from steward.concerns import crypto
 from steward.concerns.models import (
     Anonymity,
     Concern,
@@ -168,7 +169,7 @@ def reveal_request(
             },
         )
         notify(
-            users=selectors.role_holders("custodian", exclude=actor),
+            users=role_holders("custodian", exclude=actor),
             subject="A request to reveal a reporter's identity needs a decision",
             body=(
                 "A member of the concerns team has asked to reveal the identity of someone "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from steward.accounts.models import RoleAssignment, User
+from steward.accounts.selectors import role_holders
 from steward.concerns.models import (
     Concern,
     ConcernFile,
@@ -131,16 +132,6 @@ def concern_for_staff(*, reference: str) -> Concern | None:
     )
 
 
-def role_holders(role: str, *, exclude=None) -> list[User]:
-    """Active people holding ``role`` now (nationally held roles), by name, less
-    ``exclude``."""
-    ids = RoleAssignment.objects.current().filter(role=role).values("user_id")
-    people = User.objects.filter(pk__in=ids, is_active=True)
-    if exclude is not None:
-        people = people.exclude(pk=exclude.pk)
-    return list(people.order_by("full_name", "pk"))
-
-
 def concerns_raised_by_user(*, user) -> QuerySet[Concern]:
     """The concerns an open reporter raised with their account, latest first, without
     any sealed column."""
@@ -183,15 +174,8 @@ def current_employer(registrant: Registrant | None):
 def referral_recipients(*, organisation, subject=None) -> list[User]:
     """The chair, chief executive and HR lead of an organisation now, except the
     manager the concern is about (who may well be one of them)."""
-    ids = (
-        RoleAssignment.objects.current()
-        .filter(organisation=organisation, role__in=REFERRAL_ROLES)
-        .values("user_id")
-    )
-    people = User.objects.filter(pk__in=ids, is_active=True)
-    if subject is not None and subject.user_id is not None:
-        people = people.exclude(pk=subject.user_id)
-    return list(people.order_by("pk"))
+    people = role_holders(REFERRAL_ROLES, organisation=organisation)
+    return [p for p in people if subject is None or p.pk != subject.user_id]
 
 
 def registrars() -> list[User]:

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record
 from steward.concerns import ratelimit
 from steward.concerns.models import Concern, ConcernStatus, DetrimentFlag, IdentityReveal
-from steward.concerns.selectors import overdue_q, replied_q, role_holders
+from steward.concerns.selectors import overdue_q, replied_q
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.notifications.models import Notification

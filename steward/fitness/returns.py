@@ -24,6 +24,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from steward.accounts.models import RoleAssignment
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record
 from steward.core import clock
 from steward.core.actors import actor_label
@@ -151,25 +152,14 @@ def region_url(*, region, year: int) -> str:
 # --- Who holds the roles ---------------------------------------------------------
 
 
-def _holders(role: str, **where) -> list:
-    """The people holding ``role`` now, in assignments matching ``where``."""
-    return [
-        assignment.user
-        for assignment in RoleAssignment.objects.current()
-        .filter(role=role, **where)
-        .select_related("user")
-        .order_by("pk")
-    ]
-
-
 def chairs_of(*, organisation) -> list:
     """The people holding a current chair role at the organisation."""
-    return _holders("chair", organisation=organisation)
+    return role_holders("chair", organisation=organisation)
 
 
 def regional_directors_of(*, region) -> list:
     """The people holding a current regional director role for the region."""
-    return [] if region is None else _holders("regional_director", region=region)
+    return [] if region is None else role_holders("regional_director", region=region)
 
 
 # --- Writes -------------------------------------------------------------------------

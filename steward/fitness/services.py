@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record
 from steward.core import clock
 from steward.core.actors import actor_label, actor_user
@@ -728,16 +729,6 @@ def _referral_create(assessment: FitnessAssessment) -> NotFitReferral:
     raise ValidationError("The referral could not be numbered. Try again.")
 
 
-def _regulator_recipients():
-    from steward.accounts.models import User
-
-    return User.objects.filter(
-        is_active=True,
-        role_assignments__role__in=REFERRAL_ROLES,
-        role_assignments__revoked_at__isnull=True,
-    ).distinct()
-
-
 def assessment_conclude(
     *,
     assessment: FitnessAssessment,
@@ -835,7 +826,7 @@ def assessment_conclude(
                 payload={"reference": referral.reference, "assessment": current.pk},
             )
             notify(
-                users=_regulator_recipients(),
+                users=role_holders(REFERRAL_ROLES),
                 subject=f"Fit and proper person referral {referral.reference}",
                 body=(
                     "An employer has found a director not fit and proper and referred the "

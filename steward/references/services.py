@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
-from steward.accounts.models import RoleAssignment
+from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record
 from steward.core import clock
 from steward.core.actors import actor_label, actor_user
@@ -68,12 +68,7 @@ def _require_employer(actor, organisation, doing: str) -> None:
 
 def employer_users(organisation) -> list:
     """The people holding a chair, chief executive or HR lead role at the organisation now."""
-    assignments = (
-        RoleAssignment.objects.current()
-        .filter(organisation=organisation, role__in=REFERENCE_ROLES, user__is_active=True)
-        .select_related("user")
-    )
-    return list({a.user_id: a.user for a in assignments}.values())
+    return role_holders(REFERENCE_ROLES, organisation=organisation)
 
 
 def _date_in_range(value: dt.date | None, *, field: str, name: str) -> None:
