@@ -1,4 +1,5 @@
-"""Open data: the public register of NHS managers as JSON under /api/v1/register.
+"""Open data: the public register of NHS managers as JSON under /api/v1/register, and
+everyone barred now under /api/v1/barred.
 
 No sign-in needed; every request counts towards the client's rate limit
 (setting ``REGISTER_PUBLIC_RATE``). The schemas below are the whole of what
@@ -107,6 +108,24 @@ class RegistrantDetailOut(Schema):
 TOO_MANY = {429: RegisterErrorOut}
 
 
+class BarredPersonOut(Schema):
+    registration_number: str = Field(description="M and 7 digits, the last a check digit.")
+    name: str = Field(description="The name the person uses: known-as forename and surname.")
+    barred_since: dt.date = Field(description="The date the bar took effect.")
+    determination_summary_url: str = Field(
+        description="The published summary of the decision to bar, on the person's public "
+        "register entry (their entry, for a bar recorded before decisions were published)."
+    )
+    url: str = Field(description="This person's entry in the API.")
+
+
+class BarredPageOut(Schema):
+    count: int = Field(description="How many people are barred now, over all pages.")
+    next: str | None = Field(description="The next page; null on the last.")
+    previous: str | None = Field(description="The previous page; null on the first.")
+    results: list[BarredPersonOut]
+
+
 def _too_many(request) -> JsonResponse | None:
     wait = ratelimit.retry_after(request)
     if wait is None:
@@ -194,3 +213,34 @@ def register_detail(request, registration_number: str):
             return Status(422, {"detail": exc.problem})
         return Status(404, {"detail": f"No one on the register has the number {exc.number}."})
     return Status(200, public.api_detail(request, public.public_entry_data(lookup.registrant)))
+
+
+@router.get(
+    "/barred",
+    response={200: BarredPageOut, 404: RegisterErrorOut, 422: RegisterInvalidRequestOut} | TOO_MANY,
+    url_name="barred_list",
+    summary="Everyone barred from NHS management",
+)
+def barred_list(
+    request,
+    page: int = Query(
+        1, ge=1, le=public.BARRED_MAX_PAGE, description="The page of results, 50 to a page."
+    ),
+):
+    """Everyone barred from the register of NHS managers now, by surname, 50 to a page."""
+    limited = _too_many(request)
+    if limited is not None:
+        return limited
+    found = public.barred_list(page=page)
+    missing = public.missing_page(page, found.num_pages)
+    if missing:
+        return Status(404, {"detail": f"{missing}."})
+    return Status(
+        200,
+        {
+            "count": found.count,
+            "next": api_page_url(request, page + 1 if found.has_next else None),
+            "previous": api_page_url(request, page - 1 if found.has_previous else None),
+            "results": [public.api_barred(request, entry) for entry in found.entries],
+        },
+    )

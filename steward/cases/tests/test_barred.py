@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
-from django.urls import Resolver404, include, path, resolve, reverse
-from ninja import NinjaAPI
+from django.urls import reverse
 
 from steward.cases.models import DeterminationKind
 from steward.cases.sanctions import sanction_from_determination
@@ -27,31 +26,6 @@ from steward.register.services import register_status_change
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/barred"
-
-
-def _api_mounted() -> bool:
-    try:
-        resolve(API)
-    except Resolver404:
-        return False
-    return True
-
-
-# Until the router is mounted on the site's API, the tests serve it from a URLconf of
-# their own (this module), in front of the site's URLs.
-urlpatterns: list = []
-
-
-@pytest.fixture(autouse=True)
-def barred_api(settings):
-    if not _api_mounted():
-        if not urlpatterns:
-            from steward.cases.api import router
-
-            api = NinjaAPI(urls_namespace="barred_test_api", docs_url=None)
-            api.add_router("/", router)
-            urlpatterns.extend([path("api/v1/", api.urls), path("", include("steward.urls"))])
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture(autouse=True)
