@@ -19,6 +19,18 @@ def current_assignments(*, user: User) -> list[RoleAssignment]:
     return cached
 
 
+def organisations_where(*, user, roles) -> list:
+    """The organisations where the user holds any of ``roles`` now, by name."""
+    if not user.is_authenticated:
+        return []
+    found = {
+        a.organisation_id: a.organisation
+        for a in current_assignments(user=user)
+        if a.role in roles and a.organisation_id is not None
+    }
+    return sorted(found.values(), key=lambda org: (org.name, org.ods_code))
+
+
 def role_holders(roles, *, organisation=None, region=None, exclude=None) -> list[User]:
     """Active people holding any of ``roles`` (one slug or several) now, at
     ``organisation`` or in ``region`` when given, less ``exclude`` (a person), by name."""

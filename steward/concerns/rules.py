@@ -24,15 +24,9 @@ is_registrar = has_role("registrar")
 
 def referral_organisation_ids(user) -> set[int]:
     """Organisations whose referred concerns the user may read."""
-    from steward.accounts.selectors import current_assignments
+    from steward.accounts.selectors import organisations_where
 
-    if not user.is_authenticated:
-        return set()
-    return {
-        a.organisation_id
-        for a in current_assignments(user=user)
-        if a.role in REFERRAL_ROLES and a.organisation_id is not None
-    }
+    return {o.pk for o in organisations_where(user=user, roles=REFERRAL_ROLES)}
 
 
 @rules.predicate

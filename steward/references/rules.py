@@ -20,15 +20,9 @@ REFERENCE_ROLES = frozenset({"chair", "chief_executive", "hr_lead"})
 
 
 def _organisation_ids(user, roles=REFERENCE_ROLES) -> set[int]:
-    from steward.accounts.selectors import current_assignments
+    from steward.accounts.selectors import organisations_where
 
-    if not user.is_authenticated:
-        return set()
-    return {
-        a.organisation_id
-        for a in current_assignments(user=user)
-        if a.role in roles and a.organisation_id is not None
-    }
+    return {o.pk for o in organisations_where(user=user, roles=roles)}
 
 
 def reference_organisations(user) -> set[int]:

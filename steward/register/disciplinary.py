@@ -34,16 +34,9 @@ RECORDED_REASON = "Disciplinary action recorded by the employer"
 
 def recording_organisations(*, user) -> list:
     """Organisations where the user may record disciplinary action, by name."""
-    from steward.accounts.selectors import current_assignments
+    from steward.accounts.selectors import organisations_where
 
-    if not user.is_authenticated:
-        return []
-    found = {
-        a.organisation_id: a.organisation
-        for a in current_assignments(user=user)
-        if a.role in DISCIPLINARY_ROLES and a.organisation_id is not None
-    }
-    return sorted(found.values(), key=lambda org: (org.name, org.ods_code))
+    return organisations_where(user=user, roles=DISCIPLINARY_ROLES)
 
 
 def may_record(*, user, organisation) -> bool:

@@ -62,14 +62,9 @@ def _current(today: dt.date) -> Q:
 
 def employer_organisations(*, user) -> list:
     """The organisations where the user holds an employer role now, by name."""
-    from steward.accounts.selectors import current_assignments
+    from steward.accounts.selectors import organisations_where
 
-    found = {
-        a.organisation_id: a.organisation
-        for a in current_assignments(user=user)
-        if a.role in EMPLOYER_ROLES and a.organisation_id is not None
-    }
-    return sorted(found.values(), key=lambda org: (org.name, org.ods_code))
+    return organisations_where(user=user, roles=EMPLOYER_ROLES)
 
 
 @dataclass
