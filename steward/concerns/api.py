@@ -15,8 +15,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 
-from steward.concerns import ratelimit, services
-from steward.concerns.models import ConcernStatus
+from steward.concerns import presenters, ratelimit, services
 from steward.core.api_schemas import ErrorOut, ProblemOut, problem
 from steward.organisations.models import Organisation
 from steward.register.selectors import registrant_resolve
@@ -195,7 +194,7 @@ def concern_inbox(request):
         {
             "reference": concern.reference,
             "status": concern.status,
-            "status_label": ConcernStatus(concern.status).label,
+            "status_label": presenters.reporter_status_tag(concern.status)["text"],
             "received_on": concern.received_on,
             "messages": services.messages_for_reporter(concern=concern),
             "files": [

@@ -46,6 +46,8 @@ def test_an_anonymous_reporter_raises_a_concern_and_reads_the_reply(
     inbox = _inbox(client, code)
     assert inbox.status_code == 200
     assert inbox.json()["status"] == "new"
+    # The reporter's words for it, as on their inbox page (not the concerns team's).
+    assert inbox.json()["status_label"] == "Received"
     assert [m["body"] for m in inbox.json()["messages"]] == ["Which inspection was it?"]
 
     reply = client.post(
