@@ -13,6 +13,7 @@ derived secret.
 """
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -43,6 +44,13 @@ def _private_key_bytes() -> bytes:
     return hashlib.sha256(
         b"steward/concerns/sealing-key/v1\x00" + settings.SECRET_KEY.encode()
     ).digest()
+
+
+def derived_secret(purpose: bytes) -> bytes:
+    """A 32-byte secret for one purpose (e.g. ``b"steward/concerns/receipt-salt/v1"``),
+    derived from the concerns key: HMAC-SHA256, so purposes never share a secret and
+    none reveals the key."""
+    return hmac.new(_private_key_bytes(), purpose, hashlib.sha256).digest()
 
 
 def private_key() -> PrivateKey:

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from steward.accounts.selectors import role_holders
 from steward.audit.services import audit_record, audit_record_view
-from steward.concerns.crypto import _private_key_bytes
+from steward.concerns.crypto import derived_secret
 from steward.concerns.models import Concern, DetrimentFlag, ReporterLink
 from steward.core import clock
 from steward.core.text import clean_text
@@ -30,9 +30,7 @@ DETRIMENT_TOPIC = "concerns.detriment"
 
 
 def _link_secret() -> bytes:
-    return hmac.new(
-        _private_key_bytes(), b"steward/concerns/reporter-link/v1", hashlib.sha256
-    ).digest()
+    return derived_secret(b"steward/concerns/reporter-link/v1")
 
 
 def _key(kind: str, value: str) -> str:

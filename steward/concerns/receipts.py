@@ -12,8 +12,6 @@ presented, right or wrong, costs one Argon2id hash, so a wrong code and an
 unknown one take the same time and get the same answer.
 """
 
-import hashlib
-import hmac
 import secrets
 
 from argon2.low_level import Type, hash_secret_raw
@@ -43,11 +41,9 @@ def receipt_code_normalise(typed: str) -> str | None:
 
 
 def _salt() -> bytes:
-    from steward.concerns.crypto import _private_key_bytes
+    from steward.concerns.crypto import derived_secret
 
-    return hmac.new(
-        _private_key_bytes(), b"steward/concerns/receipt-salt/v1", hashlib.sha256
-    ).digest()[:16]
+    return derived_secret(b"steward/concerns/receipt-salt/v1")[:16]
 
 
 def receipt_code_hash(typed: str) -> str:
