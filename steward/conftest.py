@@ -7,6 +7,15 @@ from steward.core.tests.browser import browser, page, server  # noqa: F401 - sha
 from steward.organisations.models import Organisation, OrganisationType, Region
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so rate-limit counts never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def region(db):
     return Region.objects.get_or_create(

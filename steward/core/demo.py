@@ -50,6 +50,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("hearings-officer", "Fiona MacLeod", "hearings_officer"),
     DemoPerson("panel-lay", "Imran Qureshi", "panel_member", panel_category="lay"),
     DemoPerson("panel-manager", "Rachel Whitfield", "panel_member", panel_category="manager"),
+    DemoPerson("panel-lay-2", "Margaret Oyelowo", "panel_member", panel_category="lay"),
     DemoPerson("auditor", "Chen Wei", "auditor"),
     DemoPerson("administrator", "José Martínez", "administrator"),
     DemoPerson("data-issuer", "Olivia Brennan", "data_request_issuer", DEMO_NATIONAL_BODY),
