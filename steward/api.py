@@ -12,6 +12,7 @@ from ninja.parser import Parser
 
 from steward.accounts.api import router as accounts_router
 from steward.audit.api import router as audit_router
+from steward.cases.api_staff import router as cases_router
 from steward.concerns.api import router as concerns_router
 from steward.concerns.api_staff import router as concerns_staff_router
 from steward.fitness.api import router as fitness_router
@@ -75,6 +76,7 @@ api.add_router("/", fitness_returns_router)
 api.add_router("/", references_router)
 api.add_router("/", concerns_router)
 api.add_router("/", concerns_staff_router)
+api.add_router("/", cases_router)
 
 
 @api.exception_handler(Http404)

@@ -56,6 +56,9 @@ APPOINTMENTS = Task(
 REFERENCES = Task("Request and give board member references", "references:requests", "References")
 READ_STANDARDS = Task("Read the code of conduct and the standards", "standards:current")
 SEE_CASES = Task("See fitness-to-practise cases", "cases:list", "Cases")
+DECLARE_INTERESTS = Task(
+    "Declare your interests so conflicts of interest can be checked", "cases:interests"
+)
 CASE_TIMELINESS = Task("See how long fitness-to-practise cases take", "cases:timeliness")
 CONCERN_REFERRALS = Task(
     "Read concerns the regulator has referred to you", "concerns:referrals", "Referred concerns"
@@ -243,7 +246,13 @@ ROLES: tuple[RoleInfo, ...] = (
             "Decide cases in pairs (one lay, one manager examiner), with reasons.",
             "Offer advice, warnings or agreed undertakings, or refer to a panel.",
         ),
-        (SEE_CASES, CASE_TIMELINESS, FIND_ORGANISATIONS),
+        (
+            Task("Decide cases waiting for the case examiners", "cases:examiners", "Examiners"),
+            DECLARE_INTERESTS,
+            SEE_CASES,
+            CASE_TIMELINESS,
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(
@@ -283,7 +292,13 @@ ROLES: tuple[RoleInfo, ...] = (
             "Schedule hearings and serve notice.",
             "Issue determinations.",
         ),
-        (SEE_CASES, CASE_TIMELINESS, FIND_ORGANISATIONS),
+        (
+            Task("Arrange hearings and panels, and see reviews due", "cases:hearings", "Hearings"),
+            Task("Issue determinations and decide appeals", "cases:outcomes", "Outcomes"),
+            SEE_CASES,
+            CASE_TIMELINESS,
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(
@@ -297,7 +312,18 @@ ROLES: tuple[RoleInfo, ...] = (
             "Decide facts, impairment and sanction, with reasons.",
             "Declare interests so conflicts can be checked.",
         ),
-        (FIND_ORGANISATIONS,),
+        (
+            Task(
+                "See the hearings you sit on and read their bundles", "cases:hearings", "Hearings"
+            ),
+            Task("Record the findings of the hearings you sat on", "cases:outcomes", "Findings"),
+            Task(
+                "Declare your interests so conflicts of interest can be checked",
+                "cases:interests",
+                "Interests",
+            ),
+            FIND_ORGANISATIONS,
+        ),
         requires_mfa=True,
     ),
     RoleInfo(

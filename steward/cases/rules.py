@@ -49,6 +49,11 @@ rules.add_perm("cases.decide_as_examiner", is_case_examiner)
 rules.add_perm("cases.arrange_hearings", is_hearings_officer)
 rules.add_perm("cases.declare_interests", is_panel_member | is_case_examiner)
 rules.add_perm("cases.sit_on_panel", is_panel_member & sits_on_the_panel)
+# Hearings officers see every hearing; panel members only those they sit on.
+rules.add_perm("cases.see_hearings", is_hearings_officer | is_panel_member)
+rules.add_perm("cases.see_hearing", is_hearings_officer | (is_panel_member & sits_on_the_panel))
+# Panel members record findings; hearings officers issue determinations and decide appeals.
+rules.add_perm("cases.work_on_outcomes", is_panel_member | is_hearings_officer)
 rules.add_perm("cases.see_own_cases", is_registrant_role | has_own_record)
 rules.add_perm("cases.see_own_case", is_the_registrant)
 rules.add_perm("cases.respond", is_the_registrant)

@@ -35,10 +35,32 @@ MOVES = {
 }
 
 
+# Moves a caseworker makes by hand. Every other move is the consequence of a
+# decision recorded through its own service, which passes ``permitted=True``.
+BY_HAND = frozenset({"start_investigation", "close_at_triage", "refer_to_examiners", "open_review"})
+MADE_BY = {
+    "close_by_examiners": "the case examiners' decision",
+    "examiners_warn": "the case examiners' decision",
+    "offer_undertakings": "the case examiners' decision",
+    "refer_to_panel": "the case examiners' decision (or the registrant refusing undertakings)",
+    "accept_undertakings": "the registrant's answer to the undertakings",
+    "hold_hearing": "the hearings officer recording the hearing as held",
+    "issue_determination": "issuing the determination",
+    "conclude_review": "issuing the review determination",
+    "lodge_appeal": "the registrant's appeal",
+    "close": "the end of the appeal window or the decision on the appeal",
+}
+
+
 def moves_from(stage: str) -> list[str]:
     """The moves possible from a stage, in the order above."""
     probe = Case(stage=stage)
     return [name for name in MOVES if can_proceed(getattr(probe, name))]
+
+
+def hand_moves_from(stage: str) -> list[str]:
+    """The moves a caseworker may make by hand from a stage."""
+    return [name for name in moves_from(stage) if name in BY_HAND]
 
 
 def _stage_label(stage: str) -> str:
@@ -60,7 +82,9 @@ def stage_move(
     (``expected_version``: refused if it has moved since). A service that has already
     checked the actor may make the decision behind a move (an examiner's decision, a
     hearing held, the registrant's answer) passes ``permitted=True``, so the move
-    names that person."""
+    names that person. By hand, only the moves in ``BY_HAND`` are possible: the others
+    follow from a decision (two case examiners, a panel, the registrant), never from a
+    caseworker choosing them."""
     user = actor_user(actor)
     if actor is not None and not isinstance(actor, str) and user is None:
         raise PermissionDenied("Only regulator staff move cases.")
@@ -86,6 +110,10 @@ def stage_move(
             raise ValidationError(
                 f"{MOVES[move]} is not possible: the case is at "
                 f"“{_stage_label(locked.stage)}”.{then}"
+            )
+        if not permitted and user is not None and move not in BY_HAND:
+            raise ValidationError(
+                f"{MOVES[move]} is not a move made by hand: it follows from {MADE_BY[move]}."
             )
         from_stage = locked.stage
         method()

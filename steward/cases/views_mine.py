@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.audit.services import audit_record_view
-from steward.cases import presenters, selectors, services
+from steward.cases import (
+    presenters,
+    presenters_examiners,
+    presenters_hearings,
+    presenters_outcomes,
+    selectors,
+    services,
+)
 from steward.cases.forms import MAX_EVIDENCE_TEXT, ResponseForm, UploadedFile, request_too_large
 from steward.cases.models import OPEN_STAGES
 from steward.cases.views_staff import file_response
@@ -74,6 +81,9 @@ def _render_case(request, case, *, form=None, status: int = 200):
             "form": form or ResponseForm(),
             "max_evidence": MAX_EVIDENCE_TEXT,
             "respond_url": reverse("cases:mine_respond", kwargs={"reference": case.reference}),
+            "examiners": presenters_examiners.mine_section(case=case, user=request.user),
+            "hearings": presenters_hearings.mine_section(case=case, user=request.user),
+            "outcomes": presenters_outcomes.mine_section(case=case, user=request.user),
         },
         status=status,
     )

@@ -17,7 +17,15 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.audit.services import audit_record_view
-from steward.cases import presenters, selectors, services, timeliness
+from steward.cases import (
+    presenters,
+    presenters_examiners,
+    presenters_hearings,
+    presenters_outcomes,
+    selectors,
+    services,
+    timeliness,
+)
 from steward.cases.forms import (
     MAX_EVIDENCE_TEXT,
     AllegationForm,
@@ -29,7 +37,7 @@ from steward.cases.forms import (
     request_too_large,
 )
 from steward.cases.models import OPEN_STAGES
-from steward.cases.stages import MOVES, moves_from, stage_move
+from steward.cases.stages import MOVES, hand_moves_from, stage_move
 from steward.concerns.selectors import citable_standards, cited_titles
 from steward.core import clock
 from steward.core.formatting import uk_date
@@ -125,7 +133,7 @@ def case_list(request):
 
 
 def _move_choices(case) -> list[tuple[str, str]]:
-    return [(move, MOVES[move]) for move in moves_from(case.stage)]
+    return [(move, MOVES[move]) for move in hand_moves_from(case.stage)]
 
 
 def _render_detail(request, case, *, forms: dict | None = None, status: int = 200):
@@ -170,6 +178,9 @@ def _render_detail(request, case, *, forms: dict | None = None, status: int = 20
         "error_form": error_form,
         "max_evidence": MAX_EVIDENCE_TEXT,
         "allegation_url": reverse("cases:allegation_add", kwargs={"reference": case.reference}),
+        "examiners": presenters_examiners.staff_section(case=case, user=user),
+        "hearings": presenters_hearings.staff_section(case=case, user=user),
+        "outcomes": presenters_outcomes.staff_section(case=case, user=user),
     }
     return render(request, "cases/staff/detail.jinja", context, status=status)
 

@@ -136,8 +136,9 @@ def demo_load() -> list[DemoSignIn]:
 
 def _capabilities_demo_load() -> None:
     """Standards, references and appointments, then a year and a half of the fit and
-    proper person test and its annual returns, then concerns in every state (in that
-    order: each builds on the last)."""
+    proper person test and its annual returns, then concerns in every state, then
+    fitness-to-practise cases at every stage (in that order: each builds on the last)."""
+    from steward.cases.demo import cases_demo_load
     from steward.concerns.demo import concerns_demo_load
     from steward.fitness.demo import fitness_demo_load
     from steward.fitness.demo_returns import fitness_returns_demo_load
@@ -149,6 +150,7 @@ def _capabilities_demo_load() -> None:
     fitness_demo_load(actor=ACTOR)
     fitness_returns_demo_load(actor=ACTOR)
     concerns_demo_load(actor=ACTOR)
+    cases_demo_load(actor=ACTOR)
 
 
 # Demo people who also have a register record of their own: role → (ODS, category, title).

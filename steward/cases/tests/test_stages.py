@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from steward.audit.models import AuditEvent
 from steward.cases.models import Case, CaseSource, Stage, StageChange
-from steward.cases.stages import MOVES, moves_from, stage_move
+from steward.cases.stages import BY_HAND, MADE_BY, MOVES, hand_moves_from, moves_from, stage_move
 from steward.register.services import registrant_create
 
 # Written out from the ADR's diagram, not derived from the code under test.
@@ -81,7 +81,13 @@ def test_each_allowed_move_changes_the_stage_and_is_recorded(case, make_user, mo
     actor = make_user("caseworker")
     _put_at(case, stage)
     version = case.version
-    change = stage_move(case=case, move=move, actor=actor, reason="Because the evidence says so")
+    change = stage_move(
+        case=case,
+        move=move,
+        actor=actor,
+        reason="Because the evidence says so",
+        permitted=move not in BY_HAND,
+    )
     case.refresh_from_db()
     assert case.stage == TARGET[move]
     assert case.version == version + 1
@@ -142,3 +148,27 @@ def test_a_move_from_a_version_of_the_case_since_changed_is_refused(case):
     case.refresh_from_db()
     assert case.stage == Stage.APPEAL
     assert case.stage_changes.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("move", "stage"),
+    [(m, s) for m, sources in EXPECTED.items() if m not in BY_HAND for s in sorted(sources)],
+)
+def test_a_caseworker_cannot_make_a_decision_move_by_hand(case, make_user, move, stage):
+    _put_at(case, stage)
+    with pytest.raises(ValidationError, match="is not a move made by hand: it follows from"):
+        stage_move(case=case, move=move, actor=make_user("caseworker"), reason="By hand")
+    case.refresh_from_db()
+    assert case.stage == stage
+    assert not StageChange.objects.filter(case=case).exists()
+    assert move not in hand_moves_from(stage)
+
+
+def test_the_moves_made_by_hand_are_those_with_no_deciding_service():
+    assert {
+        "start_investigation",
+        "close_at_triage",
+        "refer_to_examiners",
+        "open_review",
+    } == BY_HAND
+    assert set(MADE_BY) == set(MOVES) - BY_HAND

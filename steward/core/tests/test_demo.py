@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_everything_once():
     sign_ins = demo_load()
     assert {r.role for r in RoleAssignment.objects.current()} == {r.slug for r in ROLES}
-    assert len(sign_ins) == 18
+    assert len(sign_ins) == 19
     assert Organisation.objects.count() == 251
 
     registrants = Registrant.objects.count()
