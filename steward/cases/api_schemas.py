@@ -4,7 +4,8 @@ Every name starts with ``Case``: the OpenAPI document keys schemas by class name
 across the whole API. The registrant's schemas (``CaseMine…``) carry only what
 their own case page shows: no member of staff's name, nothing about who raised a
 concern, no reasons written for the regulator's records, and only the evidence
-disclosed to them or given by them.
+disclosed to them or given by them. The ``…Base`` schemas hold what both views show:
+a field added to one reaches the registrant too.
 """
 
 import datetime as dt
@@ -94,6 +95,76 @@ class CaseFindingOut(Schema):
     reasons: str
 
 
+# What the regulator and the registrant both see; each view adds its own fields.
+
+
+class CaseEvidenceBase(Schema):
+    number: int
+    title: str
+    file_name: str
+    media_type: str
+    size: int = Field(description="Bytes.")
+    sha256: str = Field(description="The file's SHA-256, hex.")
+    submitted_by: PartyCode = Field(description="registrant: the registrant sent it.")
+
+
+class CaseHearingBase(Schema):
+    kind: HearingKindCode
+    kind_label: str
+    status: HearingStatusCode
+    status_label: str
+    starts_on: dt.date
+    location: str
+    notice_served_on: dt.date | None
+    panel: list[CasePanelSeatOut]
+
+
+class CaseExaminerDecisionBase(Schema):
+    outcome: ExaminerOutcomeCode
+    outcome_label: str
+    reasons: str
+    undertakings: str
+    undertakings_response: UndertakingsAnswer | None = Field(
+        description="Null unless undertakings were offered."
+    )
+    responded_at: dt.datetime | None
+
+
+class CaseDeterminationBase(Schema):
+    """What a determination decided: what the issued PDF holds."""
+
+    kind: DeterminationKindCode
+    kind_label: str
+    facts: list[CaseFindingOut]
+    impaired: bool | None
+    impairment_reasons: str
+    sanction: SanctionKindCode | None
+    sanction_reasons: str
+    less_severe_rejected: dict[str, str] = Field(
+        description="Why each less severe sanction is not enough."
+    )
+    conditions: str
+    effective_from: dt.date | None
+    ends_on: dt.date | None
+    published_summary: str
+    pdf_sha256: str = Field(description="The issued PDF's SHA-256 (empty until issued).")
+    appeal_by: dt.date | None
+    superseded: bool = Field(description="An issued determination replaces this one.")
+
+
+class CaseSanctionBase(Schema):
+    kind: SanctionKindCode
+    kind_label: str
+    interim: bool = Field(description="An interim order.")
+    status: SanctionStatusCode
+    effective_from: dt.date
+    ends_on: dt.date | None
+    review_by: dt.date | None
+    conditions: str
+    published: bool
+    publish_until: dt.date | None
+
+
 # --- The regulator's view -----------------------------------------------------------
 
 
@@ -129,14 +200,7 @@ class CaseSourceOut(Schema):
     referring_organisation: CaseOrganisationOut | None
 
 
-class CaseEvidenceOut(Schema):
-    number: int
-    title: str
-    file_name: str
-    media_type: str
-    size: int = Field(description="Bytes.")
-    sha256: str = Field(description="The file's SHA-256, hex.")
-    submitted_by: PartyCode
+class CaseEvidenceOut(CaseEvidenceBase):
     disclosed: bool = Field(description="The registrant may see it.")
     added_at: dt.datetime
     added_by: CasePersonOut | None
@@ -150,74 +214,31 @@ class CaseStageChangeOut(Schema):
     reason: str
 
 
-class CaseHearingOut(Schema):
+class CaseHearingOut(CaseHearingBase):
     id: int
-    kind: HearingKindCode
-    kind_label: str
-    status: HearingStatusCode
-    status_label: str
-    starts_on: dt.date
-    location: str
-    notice_served_on: dt.date | None
-    panel: list[CasePanelSeatOut]
     registrant_response: str
     registrant_responded_at: dt.datetime | None
     version: int
 
 
-class CaseExaminerDecisionOut(Schema):
+class CaseExaminerDecisionOut(CaseExaminerDecisionBase):
     id: int
-    outcome: ExaminerOutcomeCode
-    outcome_label: str
-    reasons: str
-    undertakings: str
     lay_examiner: CasePersonOut
     manager_examiner: CasePersonOut
     decided_at: dt.datetime
-    undertakings_response: UndertakingsAnswer | None = Field(
-        description="Null unless undertakings were offered."
-    )
-    responded_at: dt.datetime | None
 
 
-class CaseDeterminationOut(Schema):
+class CaseDeterminationOut(CaseDeterminationBase):
     id: int
-    kind: DeterminationKindCode
-    kind_label: str
     hearing_id: int | None
-    facts: list[CaseFindingOut]
-    impaired: bool | None
-    impairment_reasons: str
-    sanction: SanctionKindCode | None
-    sanction_reasons: str
-    less_severe_rejected: dict[str, str] = Field(
-        description="Why each less severe sanction is not enough."
-    )
-    conditions: str
-    effective_from: dt.date | None
-    ends_on: dt.date | None
-    published_summary: str
     issued_at: dt.datetime | None = Field(description="Null while the panel is recording it.")
     issued_by: CasePersonOut | None
-    pdf_sha256: str = Field(description="The issued PDF's SHA-256 (empty until issued).")
-    appeal_by: dt.date | None
     supersedes_id: int | None
-    superseded: bool = Field(description="An issued determination replaces this one.")
 
 
-class CaseSanctionOut(Schema):
+class CaseSanctionOut(CaseSanctionBase):
     id: int
-    kind: SanctionKindCode
-    kind_label: str
-    interim: bool = Field(description="An interim order.")
-    status: SanctionStatusCode
-    effective_from: dt.date
-    ends_on: dt.date | None
-    review_by: dt.date | None
     ended_on: dt.date | None
-    conditions: str
-    published: bool
-    publish_until: dt.date | None
     determination_id: int | None
 
 
@@ -344,70 +365,25 @@ class CaseMineStepOut(Schema):
     on: dt.date
 
 
-class CaseMineEvidenceOut(Schema):
-    number: int
-    title: str
-    file_name: str
-    media_type: str
-    size: int
-    sha256: str
-    submitted_by: PartyCode = Field(description="registrant: you sent it.")
+class CaseMineEvidenceOut(CaseEvidenceBase):
     added_on: dt.date
 
 
-class CaseMineHearingOut(Schema):
-    kind: HearingKindCode
-    kind_label: str
-    status: HearingStatusCode
-    status_label: str
-    starts_on: dt.date
-    location: str
-    notice_served_on: dt.date | None
-    panel: list[CasePanelSeatOut]
+class CaseMineHearingOut(CaseHearingBase):
     your_response: str
     responded_at: dt.datetime | None
 
 
-class CaseMineDecisionOut(Schema):
-    outcome: ExaminerOutcomeCode
-    outcome_label: str
+class CaseMineDecisionOut(CaseExaminerDecisionBase):
     decided_on: dt.date
-    reasons: str
-    undertakings: str
-    undertakings_response: UndertakingsAnswer | None
-    responded_at: dt.datetime | None
 
 
-class CaseMineDeterminationOut(Schema):
-    kind: DeterminationKindCode
-    kind_label: str
+class CaseMineDeterminationOut(CaseDeterminationBase):
     issued_on: dt.date
-    facts: list[CaseFindingOut]
-    impaired: bool | None
-    impairment_reasons: str
-    sanction: SanctionKindCode | None
-    sanction_reasons: str
-    less_severe_rejected: dict[str, str]
-    conditions: str
-    effective_from: dt.date | None
-    ends_on: dt.date | None
-    published_summary: str
-    pdf_sha256: str
-    appeal_by: dt.date | None
-    superseded: bool
 
 
-class CaseMineSanctionOut(Schema):
-    kind: SanctionKindCode
-    kind_label: str
-    interim: bool
-    status: SanctionStatusCode
-    effective_from: dt.date
-    ends_on: dt.date | None
-    review_by: dt.date | None
-    conditions: str
-    published: bool
-    publish_until: dt.date | None
+class CaseMineSanctionOut(CaseSanctionBase):
+    """``review_by`` is given for an interim order only."""
 
 
 class CaseMineAppealOut(Schema):

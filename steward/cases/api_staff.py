@@ -14,7 +14,7 @@ audit events; a refusal comes back with the service's message.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, prefetch_related_objects
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -61,10 +61,8 @@ from steward.cases.models import (
     Determination,
     ExaminerDecision,
     Hearing,
-    HearingStatus,
     PanelSeat,
     Sanction,
-    SanctionStatus,
     Stage,
 )
 from steward.cases.stages import hand_moves_from, stage_move
@@ -96,15 +94,15 @@ WRITE_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ProblemOut, **AUTH_ERRORS}
 
 
 def _hearings(case: Case, *, for_registrant: bool) -> list[Hearing]:
-    """The case's hearings with their panels (cancelled ones left out for the registrant,
-    as their page leaves them out)."""
-    hearings = Hearing.objects.filter(case=case)
+    """The case's hearings with their panels; for the registrant, the ones their page
+    shows (never a cancelled one)."""
     if for_registrant:
-        hearings = hearings.exclude(status=HearingStatus.CANCELLED)
+        hearings = selectors.hearings_for(case=case)
+    else:
+        hearings = list(Hearing.objects.filter(case=case).order_by("starts_on", "pk"))
     seats = PanelSeat.objects.select_related("member").order_by("-is_chair", "pk")
-    return list(
-        hearings.prefetch_related(Prefetch("panel", queryset=seats)).order_by("starts_on", "pk")
-    )
+    prefetch_related_objects(hearings, Prefetch("panel", queryset=seats))
+    return hearings
 
 
 def _examiner_decisions(case: Case) -> list[ExaminerDecision]:
@@ -113,28 +111,6 @@ def _examiner_decisions(case: Case) -> list[ExaminerDecision]:
         .select_related("lay_examiner", "manager_examiner")
         .order_by("decided_at", "pk")
     )
-
-
-def _determinations(case: Case, *, issued_only: bool) -> list[Determination]:
-    determinations = Determination.objects.filter(case=case).defer("pdf")
-    if issued_only:
-        determinations = determinations.filter(issued_at__isnull=False)
-    return list(determinations.select_related("issued_by").order_by("created_at", "pk"))
-
-
-def _sanctions(case: Case, *, for_registrant: bool = False) -> list[Sanction]:
-    """Every sanction and interim order on the case; for the registrant, as their page
-    shows them: those a decision imposed, and interim orders in force."""
-    sanctions = Sanction.objects.filter(case=case)
-    if for_registrant:
-        sanctions = sanctions.filter(
-            Q(determination__isnull=False) | Q(interim=True, status=SanctionStatus.IN_FORCE)
-        )
-    return list(sanctions.order_by("effective_from", "pk"))
-
-
-def _appeals(case: Case) -> list[Appeal]:
-    return list(Appeal.objects.filter(determination__case=case).order_by("lodged_on", "pk"))
 
 
 # --- Shaping --------------------------------------------------------------------------
@@ -150,10 +126,18 @@ def _organisation(organisation) -> dict | None:
     return {"ods_code": organisation.ods_code, "name": organisation.name}
 
 
+def _stage(case: Case) -> dict:
+    return {
+        "reference": case.reference,
+        "stage": case.stage,
+        "stage_label": Stage(case.stage).label,
+    }
+
+
 def _item(case: Case) -> dict:
     registrant = case.registrant
     return {
-        "reference": case.reference,
+        **_stage(case),
         "url": f"{API}/{case.reference}",
         "registrant": {
             "registration_number": registrant.registration_number,
@@ -161,8 +145,6 @@ def _item(case: Case) -> dict:
         },
         "source": case.source,
         "source_label": CaseSource(case.source).label,
-        "stage": case.stage,
-        "stage_label": Stage(case.stage).label,
         "stage_since": case.stage_since,
         "opened_on": case.opened_on,
         "closed_on": case.closed_on,
@@ -206,7 +188,8 @@ def _allegation(allegation, titles: dict) -> dict:
     }
 
 
-def _evidence(item) -> dict:
+def _evidence_shown(item) -> dict:
+    """What the regulator and the registrant both see of a file: never its content."""
     return {
         "number": item.number,
         "title": item.title,
@@ -215,6 +198,12 @@ def _evidence(item) -> dict:
         "size": item.size,
         "sha256": item.sha256,
         "submitted_by": item.submitted_by,
+    }
+
+
+def _evidence(item) -> dict:
+    return {
+        **_evidence_shown(item),
         "disclosed": item.disclosed,
         "added_at": item.added_at,
         "added_by": _person(item.added_by),
@@ -242,9 +231,9 @@ def _panel(hearing: Hearing) -> list[dict]:
     ]
 
 
-def _hearing(hearing: Hearing) -> dict:
+def _hearing_shown(hearing: Hearing) -> dict:
+    """What the regulator and the registrant both see of a hearing."""
     return {
-        "id": hearing.pk,
         "kind": hearing.kind,
         "kind_label": hearing.get_kind_display(),
         "status": hearing.status,
@@ -253,24 +242,38 @@ def _hearing(hearing: Hearing) -> dict:
         "location": hearing.location,
         "notice_served_on": hearing.notice_served_on,
         "panel": _panel(hearing),
+    }
+
+
+def _hearing(hearing: Hearing) -> dict:
+    return {
+        **_hearing_shown(hearing),
+        "id": hearing.pk,
         "registrant_response": hearing.registrant_response,
         "registrant_responded_at": hearing.registrant_responded_at,
         "version": hearing.version,
     }
 
 
-def _decision(decision: ExaminerDecision) -> dict:
+def _decision_shown(decision: ExaminerDecision) -> dict:
+    """What the regulator and the registrant both see of the examiners' decision."""
     return {
-        "id": decision.pk,
         "outcome": decision.outcome,
         "outcome_label": decision.get_outcome_display(),
         "reasons": decision.reasons,
         "undertakings": decision.undertakings,
+        "undertakings_response": decision.undertakings_response or None,
+        "responded_at": decision.responded_at,
+    }
+
+
+def _decision(decision: ExaminerDecision) -> dict:
+    return {
+        **_decision_shown(decision),
+        "id": decision.pk,
         "lay_examiner": _person(decision.lay_examiner),
         "manager_examiner": _person(decision.manager_examiner),
         "decided_at": decision.decided_at,
-        "undertakings_response": decision.undertakings_response or None,
-        "responded_at": decision.responded_at,
     }
 
 
@@ -332,20 +335,27 @@ def _determination(determination: Determination, superseded: set[int]) -> dict:
     }
 
 
-def _sanction(sanction: Sanction) -> dict:
+def _sanction_shown(sanction: Sanction) -> dict:
+    """What the regulator and the registrant both see of a sanction or interim order."""
     return {
-        "id": sanction.pk,
         "kind": sanction.kind,
         "kind_label": sanction.get_kind_display(),
         "interim": sanction.interim,
         "status": sanction.status,
         "effective_from": sanction.effective_from,
         "ends_on": sanction.ends_on,
-        "review_by": sanction.review_by,
-        "ended_on": sanction.ended_on,
         "conditions": sanction.conditions,
         "published": sanction.published,
         "publish_until": sanction.publish_until,
+    }
+
+
+def _sanction(sanction: Sanction) -> dict:
+    return {
+        **_sanction_shown(sanction),
+        "id": sanction.pk,
+        "review_by": sanction.review_by,
+        "ended_on": sanction.ended_on,
         "determination_id": sanction.determination_id,
     }
 
@@ -362,7 +372,7 @@ def _appeal(appeal: Appeal) -> dict:
 
 
 def _case_out(case: Case) -> dict:
-    determinations = _determinations(case, issued_only=False)
+    determinations = selectors.determinations_for(case=case)
     superseded = _superseded_ids(determinations)
     return {
         **_item(case),
@@ -377,18 +387,13 @@ def _case_out(case: Case) -> dict:
         "hearings": [_hearing(h) for h in _hearings(case, for_registrant=False)],
         "examiner_decisions": [_decision(d) for d in _examiner_decisions(case)],
         "determinations": [_determination(d, superseded) for d in determinations],
-        "sanctions": [_sanction(s) for s in _sanctions(case)],
-        "appeals": [_appeal(a) for a in _appeals(case)],
+        "sanctions": [_sanction(s) for s in selectors.sanctions_for(case=case)],
+        "appeals": [_appeal(a) for a in selectors.appeals_for(case=case)],
     }
 
 
 def _stage_now(case: Case) -> dict:
-    return {
-        "reference": case.reference,
-        "stage": case.stage,
-        "stage_label": Stage(case.stage).label,
-        "version": case.version,
-    }
+    return {**_stage(case), "version": case.version}
 
 
 # --- Who may ----------------------------------------------------------------------------
@@ -422,7 +427,7 @@ def _invalid(error: ValidationError, fallback: str) -> Status:
 
 
 def _field_problem(field: str, message: str) -> Status:
-    return Status(422, {"detail": message, "errors": [{"field": field, "message": message}]})
+    return _invalid(ValidationError({field: message}), message)
 
 
 def _change_case(request, reference: str, permission: str, fallback: str, change) -> Status:
@@ -460,68 +465,34 @@ def _own_case(user, reference: str) -> Case | None:
 
 
 def _mine_evidence(item) -> dict:
-    return {
-        "number": item.number,
-        "title": item.title,
-        "file_name": item.file_name,
-        "media_type": item.media_type,
-        "size": item.size,
-        "sha256": item.sha256,
-        "submitted_by": item.submitted_by,
-        "added_on": clock.localdate(item.added_at),
-    }
+    return {**_evidence_shown(item), "added_on": clock.localdate(item.added_at)}
 
 
 def _mine_hearing(hearing: Hearing) -> dict:
     return {
-        "kind": hearing.kind,
-        "kind_label": hearing.get_kind_display(),
-        "status": hearing.status,
-        "status_label": hearing.get_status_display(),
-        "starts_on": hearing.starts_on,
-        "location": hearing.location,
-        "notice_served_on": hearing.notice_served_on,
-        "panel": _panel(hearing),
+        **_hearing_shown(hearing),
         "your_response": hearing.registrant_response,
         "responded_at": hearing.registrant_responded_at,
     }
 
 
 def _mine_decision(decision: ExaminerDecision) -> dict:
-    return {
-        "outcome": decision.outcome,
-        "outcome_label": decision.get_outcome_display(),
-        "decided_on": clock.localdate(decision.decided_at),
-        "reasons": decision.reasons,
-        "undertakings": decision.undertakings,
-        "undertakings_response": decision.undertakings_response or None,
-        "responded_at": decision.responded_at,
-    }
+    return {**_decision_shown(decision), "decided_on": clock.localdate(decision.decided_at)}
 
 
 def _mine_sanction(sanction: Sanction) -> dict:
     return {
-        "kind": sanction.kind,
-        "kind_label": sanction.get_kind_display(),
-        "interim": sanction.interim,
-        "status": sanction.status,
-        "effective_from": sanction.effective_from,
-        "ends_on": sanction.ends_on,
+        **_sanction_shown(sanction),
         "review_by": sanction.review_by if sanction.interim else None,
-        "conditions": sanction.conditions,
-        "published": sanction.published,
-        "publish_until": sanction.publish_until,
     }
 
 
 def _mine_out(case: Case, user) -> dict:
     shown = presenters.mine_case(case, stage_dates=[])
-    determinations = _determinations(case, issued_only=True)
+    determinations = selectors.determinations_for(case=case, issued_only=True)
     superseded = _superseded_ids(determinations)
     return {
-        "reference": case.reference,
-        "stage": case.stage,
-        "stage_label": Stage(case.stage).label,
+        **_stage(case),
         "explanation": shown.explanation,
         "stage_since": case.stage_since,
         "opened_on": case.opened_on,
@@ -543,8 +514,12 @@ def _mine_out(case: Case, user) -> dict:
             }
             for d in determinations
         ],
-        "sanctions": [_mine_sanction(s) for s in _sanctions(case, for_registrant=True)],
-        "appeals": [{"lodged_on": a.lodged_on, "status": a.status} for a in _appeals(case)],
+        "sanctions": [
+            _mine_sanction(s) for s in selectors.sanctions_for(case=case, for_registrant=True)
+        ],
+        "appeals": [
+            {"lodged_on": a.lodged_on, "status": a.status} for a in selectors.appeals_for(case=case)
+        ],
         "may_respond": case.stage in OPEN_STAGES and user.has_perm("cases.respond", case),
     }
 
@@ -571,10 +546,8 @@ def mine(request, page: int = Query(1, ge=1, le=1_000_000)):  # noqa: B008
             "pages": paginator.num_pages,
             "items": [
                 {
-                    "reference": case.reference,
+                    **_stage(case),
                     "url": f"{API}/mine/{case.reference}",
-                    "stage": case.stage,
-                    "stage_label": Stage(case.stage).label,
                     "opened_on": case.opened_on,
                 }
                 for case in current
@@ -747,12 +720,7 @@ def case_open(request, payload: CaseOpenIn):
         employer = payload.source == CaseSource.EMPLOYER
         form = (EmployerCaseForm if employer else OwnMotionCaseForm)(data)
     if not form.is_valid():
-        errors = [
-            {"field": field, "message": message}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-        return Status(422, {"detail": " ".join(e["message"] for e in errors), "errors": errors})
+        return _invalid(ValidationError(form.errors.as_data()), "The case could not be opened.")
     if "registration_number" in form.cleaned_data:
         named["registrant"] = form.cleaned_data["registration_number"]
     if "ods_code" in form.cleaned_data:
@@ -826,34 +794,33 @@ def case_move(request, reference: str, payload: CaseMoveIn):
     """Send the `version` of the case you saw. 409 when the case has moved on since, or
     the move is not possible from its stage (the message says where it can go);
     422 for a missing reason."""
-    user, refusal = _staff(request, "cases.move_case")
-    if refusal:
-        return refusal
-    case = _case_for(user, reference)
-    if case is None:
-        return _not_found()
-    try:
-        change = stage_move(
-            case=case,
-            move=payload.move,
-            actor=user,
-            reason=payload.reason,
-            expected_version=payload.version,
+    refused = "The case could not be moved."
+
+    def move(user, case):
+        try:
+            change = stage_move(
+                case=case,
+                move=payload.move,
+                actor=user,
+                reason=payload.reason,
+                expected_version=payload.version,
+            )
+        except ValidationError as error:
+            # A field is what was sent (422); no field is the case's own state (stage or
+            # version).
+            if hasattr(error, "error_dict"):
+                raise
+            return Status(409, problem(error, refused))
+        return Status(
+            201,
+            {
+                **_stage_now(case),
+                "change": _change(change),
+                "moves_possible": hand_moves_from(case.stage),
+            },
         )
-    except PermissionDenied as error:
-        return Status(403, {"detail": str(error)})
-    except ValidationError as error:
-        body = problem(error, "The case could not be moved.")
-        # A field is what was sent; no field is the case's own state (stage or version).
-        return Status(422 if hasattr(error, "error_dict") else 409, body)
-    return Status(
-        201,
-        {
-            **_stage_now(case),
-            "change": _change(change),
-            "moves_possible": hand_moves_from(case.stage),
-        },
-    )
+
+    return _change_case(request, reference, "cases.move_case", refused, move)
 
 
 @router.post(

@@ -245,3 +245,40 @@ def interest_declare(
             },
         )
     return interest
+
+
+def possibly_conflicted(*, case: Case, user_ids: set[int]) -> set[int]:
+    """Who among ``user_ids`` might have a conflict with the case: anyone linked to the
+    registrant's record, or connected in any way with an organisation where the
+    registrant held a role. Everyone else has none, so ``conflicts_for`` (which has
+    the last word, and the reasons) is asked only about these few."""
+    from steward.accounts.models import RoleAssignment
+    from steward.register.models import CareerRole, Registrant
+
+    if not user_ids:
+        return set()
+    theirs = Q(registrant_id=case.registrant_id) | Q(registrant__merged_into_id=case.registrant_id)
+    organisations = CareerRole.objects.filter(theirs).values("organisation_id")
+    found = set(
+        Registrant.objects.filter(user_id__in=user_ids)
+        .filter(Q(pk=case.registrant_id) | Q(merged_into_id=case.registrant_id))
+        .values_list("user_id", flat=True)
+    )
+    if case.registrant.user_id in user_ids:
+        found.add(case.registrant.user_id)
+    found |= set(
+        CareerRole.objects.filter(
+            registrant__user_id__in=user_ids, organisation_id__in=organisations
+        ).values_list("registrant__user_id", flat=True)
+    )
+    found |= set(
+        DeclaredInterest.objects.filter(
+            user_id__in=user_ids, organisation_id__in=organisations
+        ).values_list("user_id", flat=True)
+    )
+    found |= set(
+        RoleAssignment.objects.filter(
+            user_id__in=user_ids, organisation_id__in=organisations
+        ).values_list("user_id", flat=True)
+    )
+    return found

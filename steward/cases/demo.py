@@ -41,10 +41,12 @@ open. Idempotent: a database that already has cases is left alone.
 
 import datetime as dt
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,6 +82,7 @@ DEMO_TRUST = "RR8"  # Leeds Teaching Hospitals NHS Trust
 EARLIEST = -215
 REMOTE = "Held remotely by video link"
 IN_PERSON = "Hearing room 1, Leeds hearing centre"
+INVESTIGATED = "The investigation is complete: for the case examiners."
 # The cases are about people at trusts (the stories are about hospitals and services).
 TRUSTS = (OrganisationType.NHS_TRUST, OrganisationType.FOUNDATION_TRUST)
 # Whom a case is about, most likely first.
@@ -123,6 +126,26 @@ def _clock_kept():
 
 def _month(day: dt.date) -> str:
     return f"{day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """Whom a case is about, and their post now (None when they hold none)."""
+
+    registrant: Registrant
+    role: CareerRole | None
+
+    @property
+    def name(self) -> str:
+        return self.registrant.display_name
+
+    @property
+    def title(self) -> str:
+        return self.role.title if self.role else "a director"
+
+    @property
+    def trust(self) -> str:
+        return self.role.organisation.name if self.role else "their trust"
 
 
 class _Demo:
@@ -172,9 +195,7 @@ class _Demo:
 
     # --- Who the cases are about -----------------------------------------------
 
-    def pick(
-        self, ods_code: str, categories=MANAGERS, titles: tuple[str, ...] = ()
-    ) -> tuple[Registrant, CareerRole]:
+    def pick(self, ods_code: str, categories=MANAGERS, titles: tuple[str, ...] = ()) -> _Subject:
         """A trust board member in post for over two years, on the register with no
         restriction, in no other demo's story and sharing no surname with a demo sign-in:
         one with a job title in ``titles`` if there is one, else the first of
@@ -212,19 +233,29 @@ class _Demo:
         if role is None:
             raise LookupError("The demo register has nobody left to open a case about.")
         self.taken.add(role.registrant_id)
-        return role.registrant, role
+        return _Subject(role.registrant, role)
 
-    def own_role(self, registrant: Registrant, organisation=None) -> CareerRole | None:
+    def subject(self, registrant: Registrant, organisation=None) -> _Subject:
+        """The registrant in their latest post (at ``organisation``, when given)."""
         roles = CareerRole.objects.filter(registrant=registrant, end_date__isnull=True)
         if organisation is not None:
             roles = roles.filter(organisation=organisation)
-        return roles.select_related("organisation").order_by("-start_date", "pk").first()
+        role = roles.select_related("organisation").order_by("-start_date", "pk").first()
+        return _Subject(registrant, role)
+
+    def demo_registrant(self) -> _Subject | None:
+        """The demo registrant's sign-in, on the register (None if she is not)."""
+        registrant = getattr(self.registrant_user, "registrant", None)
+        return self.subject(registrant) if registrant is not None else None
 
     # --- The caseworker ------------------------------------------------------------
 
-    def open(self, registrant: Registrant, source: str, summary: str, **values) -> Case:
+    def open(self, subject: _Subject, source: str, summary: str, **values) -> Case:
+        """Open the case; an employer's referral comes from the trust where they work."""
+        if source == CaseSource.EMPLOYER:
+            values.setdefault("referring_organisation", subject.role.organisation)
         case = case_open(
-            registrant=registrant,
+            registrant=subject.registrant,
             source=source,
             summary=summary,
             actor=self.caseworker,
@@ -282,9 +313,8 @@ class _Demo:
         )
         return hearing
 
-    def hold(self, hearing: Hearing) -> Determination | None:
+    def hold(self, hearing: Hearing) -> None:
         hearings.hearing_held(hearing=hearing, actor=self.officer)
-        return hearing.determinations.order_by("-pk").first()
 
     def facts(self, determination: Determination, findings: dict) -> None:
         facts_record(determination=determination, findings=findings, actor=self.chair)
@@ -339,10 +369,108 @@ def _already_in_other_demos() -> set[int]:
     return taken
 
 
-# --- The stories ---------------------------------------------------------------------
-# Each yields the day (an offset from today, never going back) of its next step.
-
+# Each story yields the day (an offset from today, never going back) of its next step.
 Story = Iterator[int]
+
+
+# --- Steps several stories take ---------------------------------------------------------
+# Each is part of a story (``yield from``): it yields the days of its steps.
+
+
+def _examined(
+    demo: _Demo,
+    case: Case,
+    *,
+    referred: int,
+    decided: int,
+    outcome: str,
+    reasons: str,
+    why: str = INVESTIGATED,
+    by_lay: bool = False,
+    **values,
+) -> Story:
+    """Sent to the case examiners on day ``referred`` (because ``why``), who decide on day
+    ``decided`` (recorded by the lay examiner if ``by_lay``, else the manager)."""
+    yield referred
+    demo.move(case, "refer_to_examiners", why)
+    yield decided
+    demo.decide(case, outcome, reasons, by_lay=by_lay, **values)
+
+
+def _held(
+    demo: _Demo, case: Case, kind: str, *, scheduled: int, held: int, location: str = REMOTE
+) -> Generator[int, None, Hearing]:
+    """A hearing scheduled on day ``scheduled`` (notice served, the panel seated) and
+    held on day ``held``."""
+    yield scheduled
+    hearing = demo.schedule(case, kind, held, location)
+    yield held
+    demo.hold(hearing)
+    return hearing
+
+
+def _interim_order(
+    demo: _Demo, case: Case, kind: str, *, scheduled: int, held: int, months: int, **values
+) -> Story:
+    """An interim order hearing, and the order the panel makes at it."""
+    hearing = yield from _held(
+        demo, case, HearingKind.INTERIM_ORDER, scheduled=scheduled, held=held
+    )
+    sanctions.interim_order_make(
+        case=case, kind=kind, months=months, hearing=hearing, actor=demo.chair, **values
+    )
+
+
+def _found(
+    demo: _Demo,
+    case: Case,
+    *,
+    scheduled: int,
+    held: int,
+    facts: dict,
+    impairment: str,
+    impaired_on: int | None = None,
+    location: str = REMOTE,
+) -> Generator[int, None, Determination]:
+    """A substantive hearing: the panel finds the ``facts`` on the day it is held, and
+    fitness to practise impaired (on day ``impaired_on``, else the same day)."""
+    hearing = yield from _held(
+        demo, case, HearingKind.SUBSTANTIVE, scheduled=scheduled, held=held, location=location
+    )
+    determination = hearing.determinations.order_by("-pk").first()
+    demo.facts(determination, facts)
+    if impaired_on is not None:
+        yield impaired_on
+    demo.impairment(determination, impairment)
+    return determination
+
+
+def _sanction_issued(
+    demo: _Demo,
+    determination: Determination,
+    *,
+    issued: int,
+    months: int | None = None,
+    closes: bool = True,
+    **sanction,
+) -> Story:
+    """The panel's sanction (for ``months`` from the day it is issued), the determination
+    issued on day ``issued`` and, if it ``closes``, no appeal: the case closes."""
+    ends_on = demo.day(issued) + relativedelta(months=months) if months else None
+    demo.sanction(determination, ends_on=ends_on, **sanction)
+    yield issued
+    demo.issue(determination)
+    if closes:
+        yield from _unappealed(demo, issued)
+
+
+def _unappealed(demo: _Demo, issued: int) -> Story:
+    """The appeal window passes with no appeal: the worker closes the case the day after."""
+    yield issued + settings.CASES_APPEAL_DAYS + 1
+    demo.daily_jobs()
+
+
+# --- The stories ---------------------------------------------------------------------
 
 
 def _interests(demo: _Demo) -> Story:
@@ -373,16 +501,13 @@ def _triage(demo: _Demo) -> Story:
     concern = decision.concern if decision is not None else None
     if concern is None or concern.subject_registrant is None:
         return
-    registrant = concern.subject_registrant
-    role = demo.own_role(registrant, concern.organisation)
-    where = role.organisation.name if role else "their trust"
-    title = role.title if role else "a director"
+    who = demo.subject(concern.subject_registrant, concern.organisation)
     refs = list(decision.cited_refs) or ["CC9"]
     case = demo.open(
-        registrant,
+        who,
         CaseSource.CONCERN,
         f"A concern raised anonymously, triaged on {uk_date(decision.decided_at)}, says that "
-        f"{registrant.display_name}, {title} at {where}, signed off a contract with a company "
+        f"{who.name}, {who.title} at {who.trust}, signed off a contract with a company "
         "they part-own without declaring the interest. The concerns team recommended a case "
         f"(citing {', '.join(refs)}). At triage: get the contract approval papers and the "
         "trust's register of interests, then decide whether to investigate.",
@@ -401,17 +526,15 @@ def _triage(demo: _Demo) -> Story:
 def _investigation(demo: _Demo) -> Story:
     """An employer's referral under investigation, with its evidence."""
     yield -41
-    registrant, role = demo.pick("RWA")
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RWA")
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title}, after its internal auditors found claims for "
-        "travel and overnight stays for meetings in London that did not take place. The trust "
-        "has stopped the registrant's expenses card and started its own disciplinary process. "
-        "We are investigating: we have the audit report and the claims, and have asked the "
-        "registrant for their account.",
-        referring_organisation=role.organisation,
+        f"{who.trust} referred {who.name}, {who.title}, after its internal auditors found "
+        "claims for travel and overnight stays for meetings in London that did not take "
+        "place. The trust has stopped the registrant's expenses card and started its own "
+        "disciplinary process. We are investigating: we have the audit report and the claims, "
+        "and have asked the registrant for their account.",
     )
     first, last = demo.day(-230), demo.day(-120)
     demo.allege(
@@ -443,11 +566,11 @@ def _investigation(demo: _Demo) -> Story:
         f"""
 Referral to the regulator of NHS managers
 
-{trust} refers {name}, {role.title}.
+{who.trust} refers {who.name}, {who.title}.
 
 Our internal auditors reviewed travel and subsistence claims as part of the annual audit
 plan. They found 14 claims for journeys to London for meetings that the organisers have no
-record of, or that {name} did not attend. When asked, {name} said the meetings had moved
+record of, or that {who.name} did not attend. When asked, {who.name} said the meetings had moved
 online. The organisers say they did not.
 
 We have stopped the expenses card, started a formal investigation under our disciplinary
@@ -464,8 +587,8 @@ Internal audit report: travel and subsistence claims by executive directors
 
 Scope: every claim by an executive director between {_month(first)} and {_month(last)}.
 
-Finding 1 (high risk): 14 claims by {name} totalling £4,860 are for meetings the
-organisers have no record of, or which attendance lists show {name} did not attend.
+Finding 1 (high risk): 14 claims by {who.name} totalling £4,860 are for meetings the
+organisers have no record of, or which attendance lists show {who.name} did not attend.
 Rail tickets were bought and refunded in 9 of the 14 cases.
 
 Finding 2 (medium risk): claims by executive directors are approved by their own personal
@@ -504,17 +627,15 @@ approval of executive directors' claims by the chief executive or the chair.
 def _examiners_waiting(demo: _Demo) -> Story:
     """Investigated, answered by the registrant, and waiting for the case examiners."""
     yield -160
-    registrant, role = demo.pick("RHQ")
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RHQ")
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title}, after its Freedom to Speak Up guardian heard "
-        "from nine members of the registrant's directorate about how they were treated, and "
+        f"{who.trust} referred {who.name}, {who.title}, after its Freedom to Speak Up guardian "
+        "heard from nine members of the registrant's directorate about how they were treated, and "
         "about a manager taken off a programme soon after she raised a fire safety concern. "
         "The investigation is complete and the registrant has responded. For the case "
         "examiners to decide.",
-        referring_organisation=role.organisation,
     )
     first, last = demo.day(-400), demo.day(-200)
     demo.allege(
@@ -548,7 +669,7 @@ def _examiners_waiting(demo: _Demo) -> Story:
 Freedom to Speak Up guardian: report on concerns from one directorate
 
 Nine members of staff came to me separately over four months. Each described being shouted
-at or belittled in directorate meetings led by {name}. Four said they no longer raise
+at or belittled in directorate meetings led by {who.name}. Four said they no longer raise
 problems in those meetings. One manager told me she was removed from leading the ward
 refurbishment programme two weeks after she raised a concern about a contractor's fire
 safety work.
@@ -598,14 +719,13 @@ not write the reason down.
 def _warning(demo: _Demo) -> Story:
     """Closed with a published warning: an outcome accepted without a hearing."""
     yield -190
-    registrant, role = demo.pick("RCB")
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RCB")
     case = demo.open(
-        registrant,
+        who,
         CaseSource.OWN_MOTION,
-        f"The Information Commissioner's Office told us it had reprimanded {trust} after board "
+        f"The Information Commissioner's Office told us it had reprimanded {who.trust} after board "
         "papers containing staff personal information were shared in a messaging group that "
-        f"included people outside the trust. The papers were shared by {name}, {role.title}. "
+        f"included people outside the trust. The papers were shared by {who.name}, {who.title}. "
         "We opened a case on our own motion.",
     )
     demo.allege(
@@ -623,7 +743,7 @@ def _warning(demo: _Demo) -> Story:
         "The Information Commissioner's reprimand",
         "ico-reprimand.txt",
         f"""
-Reprimand issued to {trust}
+Reprimand issued to {who.trust}
 
 Board papers containing the names and sickness absence records of staff at risk of
 redundancy were shared in a messaging group that included two people who did not work for
@@ -632,50 +752,42 @@ has since changed how board papers are shared.
 """,
         disclosed=True,
     )
-    yield -112
-    demo.move(
+    yield from _examined(
+        demo,
         case,
-        "refer_to_examiners",
-        "The registrant admits the facts and has said what they have changed: for the case "
+        referred=-112,
+        why="The registrant admits the facts and has said what they have changed: for the case "
         "examiners.",
-    )
-    yield -98
-    demo.decide(
-        case,
-        ExaminerOutcome.WARNING,
-        "The allegation is admitted and the messages prove it. Sharing staff personal "
+        decided=-98,
+        outcome=ExaminerOutcome.WARNING,
+        reasons="The allegation is admitted and the messages prove it. Sharing staff personal "
         "information outside the trust fell well below the standard expected, but it was a "
         "single episode: the registrant reported it to the data protection officer the next "
         "day, apologised to the staff affected and completed data protection training. There "
         "is no realistic prospect that a panel would find fitness to practise currently "
         "impaired, but a warning is needed to mark the seriousness of the breach.",
-        published_summary=f"The case examiners found that {name} shared confidential board "
+        published_summary=f"The case examiners found that {who.name} shared confidential board "
         "papers containing staff personal information in a messaging group that included "
         "people outside the trust, contrary to standard CC10 (keep accurate records and use "
         "information properly). They gave a warning.",
     )
-    yield -98 + 29
-    demo.daily_jobs()  # the appeal window passed with no appeal: the case closes
+    yield from _unappealed(demo, -98)
 
 
 def _undertakings(demo: _Demo) -> Story:
     """The demo registrant's case: undertakings offered, waiting for her answer."""
     yield -121
-    registrant = getattr(demo.registrant_user, "registrant", None)
-    if registrant is None:
+    who = demo.demo_registrant()
+    if who is None:
         return
-    role = demo.own_role(registrant)
-    title = role.title if role else "a director"
-    trust = role.organisation.name if role else "their trust"
-    name = registrant.display_name
     case = demo.open(
-        registrant,
+        who,
         CaseSource.OWN_MOTION,
-        f"An employment tribunal judgment against {trust} found that a restructure of its "
+        f"An employment tribunal judgment against {who.trust} found that a restructure of its "
         "corporate services went ahead without the equality impact assessment the trust's own "
         "policy requires, and that the redundancy selection put staff from ethnic minority "
-        f"backgrounds at a particular disadvantage. {name}, {title}, led the restructure. We "
-        "opened a case on our own motion.",
+        f"backgrounds at a particular disadvantage. {who.name}, {who.title}, led the restructure. "
+        "We opened a case on our own motion.",
     )
     demo.allege(
         case,
@@ -715,21 +827,18 @@ diversity and inclusion, before any proposal that affects jobs is approved.
 """,
         disclosed=True,
     )
-    yield -21
-    demo.move(
+    yield from _examined(
+        demo,
         case,
-        "refer_to_examiners",
-        "The facts come from a tribunal judgment and are not disputed: for the case examiners.",
-    )
-    yield -6
-    demo.decide(
-        case,
-        ExaminerOutcome.UNDERTAKINGS,
-        "The tribunal's findings are clear and the registrant accepts them. The failure was "
-        "serious because it affected many staff, but it was a failure of process, not of "
+        referred=-21,
+        why="The facts come from a tribunal judgment and are not disputed: for the case examiners.",
+        decided=-6,
+        outcome=ExaminerOutcome.UNDERTAKINGS,
+        reasons="The tribunal's findings are clear and the registrant accepts them. The failure "
+        "was serious because it affected many staff, but it was a failure of process, not of "
         "honesty; the registrant has co-operated fully and has started the trust's equality "
-        "training. Undertakings that close the gap in her practice protect the public without "
-        "a hearing. If she does not accept them, the case goes to a panel.",
+        "training. Undertakings that close the gap in her practice protect the public without a "
+        "hearing. If she does not accept them, the case goes to a panel.",
         undertakings="1. Complete an accredited course on equality impact assessment within "
         "six months, and send us the certificate.\n"
         "2. For 12 months, have every proposal for organisational change that you take to "
@@ -743,13 +852,12 @@ diversity and inclusion, before any proposal that affects jobs is approved.
 def _panel_scheduled(demo: _Demo) -> Story:
     """Referred to a panel: notice served, panel formed, the hearing six weeks away."""
     yield -200
-    registrant, role = demo.pick("RTD", titles=("Chief Nurse",))
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RTD", titles=("Chief Nurse",))
     case = demo.open(
-        registrant,
+        who,
         CaseSource.OWN_MOTION,
-        f"The Care Quality Commission told us that nurse staffing figures {name}, "
-        f"{role.title} at {trust}, gave its inspectors did not match the trust's own rosters. "
+        f"The Care Quality Commission told us that nurse staffing figures {who.name}, "
+        f"{who.title} at {who.trust}, gave its inspectors did not match the trust's own rosters. "
         "We opened a case on our own motion.",
     )
     demo.allege(
@@ -774,7 +882,7 @@ def _panel_scheduled(demo: _Demo) -> Story:
         "Letter from the Care Quality Commission",
         "cqc-letter.txt",
         f"""
-During our inspection of {trust} we were given figures for registered nurses on duty on six
+During our inspection of {who.trust} we were given figures for registered nurses on duty on six
 medical wards. The trust's rosters for the same shifts, obtained later, show between two and
 five fewer registered nurses on duty than we were told.
 """,
@@ -790,13 +898,13 @@ five fewer registered nurses on duty than we were told.
         "Ward 24,early,6,4\nWard 25,late,5,2",
         disclosed=True,
     )
-    yield -72
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -57
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.REFER_TO_PANEL,
-        "Giving a regulator figures known to be wrong is dishonesty, a never event. The "
+        referred=-72,
+        decided=-57,
+        outcome=ExaminerOutcome.REFER_TO_PANEL,
+        reasons="Giving a regulator figures known to be wrong is dishonesty, a never event. The "
         "registrant disputes that they knew the figures were wrong, so the facts need to be "
         "tested at a hearing. There is a realistic prospect of a panel finding fitness to "
         "practise impaired.",
@@ -809,17 +917,15 @@ five fewer registered nurses on duty than we were told.
 def _interim_suspension(demo: _Demo) -> Story:
     """Under investigation, with an interim suspension in force (the employer alerted)."""
     yield -71
-    registrant, role = demo.pick(DEMO_TRUST, (RoleCategory.NON_EXECUTIVE_DIRECTOR,))
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick(DEMO_TRUST, (RoleCategory.NON_EXECUTIVE_DIRECTOR,))
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title} and chair of its quality committee, after "
+        f"{who.trust} referred {who.name}, {who.title} and chair of its quality committee, after "
         "finding that 11 serious incident reports about maternity care had been held back "
         "from the board and the national reporting system for up to five months with the "
         "registrant's agreement. The trust asked us to consider an interim order while we "
         "investigate.",
-        referring_organisation=role.organisation,
     )
     demo.allege(
         case,
@@ -847,28 +953,22 @@ the maternity review was published.
 """,
         disclosed=True,
     )
-    yield -69
-    hearing = demo.schedule(case, HearingKind.INTERIM_ORDER, demo.weekday(-38))
-    yield demo.weekday(-38)
-    demo.hold(hearing)
-    sanctions.interim_order_make(
-        case=case, kind=SanctionKind.SUSPENSION, months=9, hearing=hearing, actor=demo.chair
+    yield from _interim_order(
+        demo, case, SanctionKind.SUSPENSION, scheduled=-69, held=demo.weekday(-38), months=9
     )
 
 
 def _determination(demo: _Demo) -> Story:
     """Hearing held, facts and impairment recorded: the sanction is for the panel."""
     yield -205
-    registrant, role = demo.pick("RAE", titles=("Chief Executive",))
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RAE", titles=("Chief Executive",))
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title}, after finding that an interim director "
+        f"{who.trust} referred {who.name}, {who.title}, after finding that an interim director "
         "of finance the registrant appointed had started work without the fit and proper "
         "person checks or references, and that their previous employer had dismissed them "
         "for fraud.",
-        referring_organisation=role.organisation,
     )
     appointed = demo.day(-300)
     demo.allege(
@@ -898,28 +998,29 @@ def _determination(demo: _Demo) -> Story:
         "Nominations committee minutes",
         "nominations-committee-minutes.txt",
         f"""
-Item 4. Interim director of finance. {name} confirmed that the fit and proper person checks
+Item 4. Interim director of finance. {who.name} confirmed that the fit and proper person checks
 and references had been completed and were satisfactory. The committee noted the
 appointment.
 """,
         disclosed=True,
     )
-    yield -125
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -112
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.REFER_TO_PANEL,
-        "Knowingly appointing an unfit person is a never event and the registrant disputes "
+        referred=-125,
+        decided=-112,
+        outcome=ExaminerOutcome.REFER_TO_PANEL,
+        reasons="Knowingly appointing an unfit person is a never event and the registrant disputes "
         "what they knew and said. The facts need a hearing.",
     )
-    yield -52
-    hearing = demo.schedule(case, HearingKind.SUBSTANTIVE, demo.weekday(-16), IN_PERSON)
-    yield demo.weekday(-16)
-    determination = demo.hold(hearing)
-    demo.facts(
-        determination,
-        {
+    held = demo.weekday(-16)
+    yield from _found(
+        demo,
+        case,
+        scheduled=-52,
+        held=held,
+        location=IN_PERSON,
+        facts={
             1: (
                 True,
                 "The previous employer's letter, sent to the registrant before the start date, "
@@ -935,11 +1036,8 @@ appointment.
                 "proved on the balance of probabilities.",
             ),
         },
-    )
-    yield demo.weekday(demo.weekday(-16) + 1, later=True)
-    demo.impairment(
-        determination,
-        "Appointing someone known to have been dismissed for fraud to a senior post, "
+        impaired_on=demo.weekday(held + 1, later=True),
+        impairment="Appointing someone known to have been dismissed for fraud to a senior post, "
         "and then assuring the board the checks were done, put public money at risk and was "
         "dishonest. The registrant has shown limited insight. Public confidence would be "
         "undermined without a finding of impairment.",
@@ -950,15 +1048,13 @@ def _appeal_window(demo: _Demo) -> Story:
     """A suspension issued ten days ago: register status suspended, the employer alerted,
     the appeal window open."""
     yield -214
-    registrant, role = demo.pick(DEMO_TRUST)
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick(DEMO_TRUST)
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title}, after a junior member of their team "
+        f"{who.trust} referred {who.name}, {who.title}, after a junior member of their team "
         "complained of months of unwanted messages and comments, and said she had been told "
         "a complaint would not help her career.",
-        referring_organisation=role.organisation,
     )
     first, last = demo.day(-420), demo.day(-260)
     demo.allege(
@@ -987,38 +1083,38 @@ confirmed the comments; the complainant's account of being told a complaint woul
 her career was consistent and was recorded in a note she made that day.
 """,
     )
-    yield -142
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -131
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.REFER_TO_PANEL,
-        "Sexual harassment of a junior colleague and discouraging a complaint are never events. "
-        "Only a panel can impose the restriction that may be needed.",
+        referred=-142,
+        decided=-131,
+        outcome=ExaminerOutcome.REFER_TO_PANEL,
+        reasons="Sexual harassment of a junior colleague and discouraging a complaint are never "
+        "events. Only a panel can impose the restriction that may be needed.",
         by_lay=True,
     )
-    yield -62
-    hearing = demo.schedule(case, HearingKind.SUBSTANTIVE, demo.weekday(-24), IN_PERSON)
     held = demo.weekday(-24)
-    yield held
-    determination = demo.hold(hearing)
-    demo.facts(
-        determination,
-        {
+    determination = yield from _found(
+        demo,
+        case,
+        scheduled=-62,
+        held=held,
+        location=IN_PERSON,
+        facts={
             1: (True, "The messages were produced and three colleagues heard the comments."),
             2: (True, "The complainant's note made that day is consistent with her evidence."),
         },
-    )
-    yield held + 1
-    demo.impairment(
-        determination,
-        "Harassing a junior colleague and discouraging her from complaining are serious "
+        impaired_on=held + 1,
+        impairment="Harassing a junior colleague and discouraging her from complaining are serious "
         "departures from standards CC3 and CC4. The registrant accepted the facts only at the "
         "hearing and showed little insight into their effect. Fitness to practise is impaired.",
     )
-    issued = demo.weekday(-10)
-    demo.sanction(
+    yield from _sanction_issued(
+        demo,
         determination,
+        issued=demo.weekday(-10),
+        months=9,
+        closes=False,
         sanction=SanctionKind.SUSPENSION,
         reasons="The behaviour was repeated, aimed at someone junior, and continued after she "
         "asked it to stop. Staff need protecting while the registrant shows real insight; a "
@@ -1030,34 +1126,26 @@ her career was consistent and was recorded in a note she made that day.
             SanctionKind.CONDITIONS: "No workable conditions would protect the staff the "
             "registrant manages while they lack insight.",
         },
-        ends_on=demo.day(issued) + relativedelta(months=9),
-        published_summary=f"A panel found that {name} harassed a junior colleague, including "
+        published_summary=f"A panel found that {who.name} harassed a junior colleague, including "
         "sending messages of a sexual nature, and discouraged her from complaining, contrary "
         "to standards CC3 and CC4 and never events NE1 and NE4. It found their fitness to "
         "practise impaired and suspended their registration for 9 months.",
     )
-    yield issued
-    demo.issue(determination)
 
 
 def _appeal(demo: _Demo) -> Story:
     """The demo registrant's appeal against a warning, with an appeal hearing ahead."""
     yield -209
-    user = demo.registrant_user
-    registrant = getattr(user, "registrant", None)
-    if registrant is None:
+    who = demo.demo_registrant()
+    if who is None:
         return
-    role = demo.own_role(registrant)
-    title = role.title if role else "a director"
-    trust = role.organisation.name if role else "their trust"
-    name = registrant.display_name
     case = demo.open(
-        registrant,
+        who,
         CaseSource.OWN_MOTION,
-        f"The external auditors' report to {trust}'s audit committee said a £95,000 extension "
-        f"of the HR software contract was approved by {name}, {title}, without the waiver of "
-        "competition the standing financial instructions require. We opened a case on our "
-        "own motion.",
+        f"The external auditors' report to {who.trust}'s audit committee said a £95,000 extension "
+        f"of the HR software contract was approved by {who.name}, {who.title}, without the "
+        "waiver of competition the standing financial instructions require. We opened a case "
+        "on our own motion.",
     )
     demo.allege(
         case,
@@ -1079,17 +1167,17 @@ record a waiver two months after the extension was signed.
 """,
         disclosed=True,
     )
-    yield -81
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -45
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.WARNING,
-        "The extension was signed before any waiver was recorded, contrary to the standing "
+        referred=-81,
+        decided=-45,
+        outcome=ExaminerOutcome.WARNING,
+        reasons="The extension was signed before any waiver was recorded, contrary to the standing "
         "financial instructions. The registrant says a waiver was agreed by email in time, "
         "but sent no copy. This is a lapse in governance, not dishonesty, and a warning is "
         "enough to mark it.",
-        published_summary=f"The case examiners found that {name} approved a contract "
+        published_summary=f"The case examiners found that {who.name} approved a contract "
         "extension without the waiver of competition the trust's standing financial "
         "instructions require, contrary to standards CC6 and CC7. They gave a warning.",
     )
@@ -1105,7 +1193,7 @@ record a waiver two months after the extension was signed.
             b"Agreed: a waiver of competition is justified for a 12-month extension while the "
             b"national framework is retendered. Please take it to the next audit committee.\n"
         ),
-        actor=user,
+        actor=demo.registrant_user,
         submitted_by=EvidenceParty.REGISTRANT,
     )
     appeals.appeal_lodge(
@@ -1113,7 +1201,7 @@ record a waiver two months after the extension was signed.
         grounds="The waiver was agreed by the director of finance by email before I signed the "
         "extension; I attach the email. The audit committee recorded it late because of an "
         "administrative delay. The warning should be withdrawn.",
-        actor=user,
+        actor=demo.registrant_user,
     )
     yield -8
     demo.schedule(case, HearingKind.APPEAL, demo.weekday(30, later=True))
@@ -1122,16 +1210,13 @@ record a waiver two months after the extension was signed.
 def _closed_conditions(demo: _Demo) -> Story:
     """Closed, with conditions in force for another eight months."""
     yield -213
-    registrant, role = demo.pick(
-        "RXF", titles=("Chief Operating Officer", "Deputy Chief Operating Officer")
-    )
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RXF", titles=("Chief Operating Officer", "Deputy Chief Operating Officer"))
     case = demo.open(
-        registrant,
+        who,
         CaseSource.OWN_MOTION,
-        f"NHS England's regional team told us that {trust}'s board had not been told about "
+        f"NHS England's regional team told us that {who.trust}'s board had not been told about "
         "months of ambulance handover delays of over four hours, and that escalation beds had "
-        f"been closed to meet a savings target. {name}, {role.title}, was responsible.",
+        f"been closed to meet a savings target. {who.name}, {who.title}, was responsible.",
     )
     first, last = demo.day(-420), demo.day(-300)
     demo.allege(
@@ -1161,35 +1246,33 @@ record ambulance handover delays of over four hours. None appears in the board's
 """,
         disclosed=True,
     )
-    yield -178
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -168
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.REFER_TO_PANEL,
-        "Patients were put at risk and the board was not told. A panel should decide whether "
-        "restrictions are needed.",
+        referred=-178,
+        decided=-168,
+        outcome=ExaminerOutcome.REFER_TO_PANEL,
+        reasons="Patients were put at risk and the board was not told. A panel should decide "
+        "whether restrictions are needed.",
     )
-    yield -160
-    hearing = demo.schedule(case, HearingKind.SUBSTANTIVE, demo.weekday(-126))
     held = demo.weekday(-126)
-    yield held
-    determination = demo.hold(hearing)
-    demo.facts(
-        determination,
-        {
+    determination = yield from _found(
+        demo,
+        case,
+        scheduled=-160,
+        held=held,
+        facts={
             1: (True, "The reports were sent to the registrant and are absent from board papers."),
             2: (True, "The registrant accepted closing the beds without an assessment."),
         },
+        impairment="The registrant kept known risks to patients from the board for months. They "
+        "have since shown insight and taken training, but the failings are recent and serious.",
     )
-    demo.impairment(
+    yield from _sanction_issued(
+        demo,
         determination,
-        "The registrant kept known risks to patients from the board for months. They have "
-        "since shown insight and taken training, but the failings are recent and serious.",
-    )
-    issued = demo.weekday(held + 2, later=True)
-    demo.sanction(
-        determination,
+        issued=demo.weekday(held + 2, later=True),
+        months=12,
         sanction=SanctionKind.CONDITIONS,
         reasons="The registrant's failings can be put right and they have engaged with the "
         "process. Conditions protect patients while they show that they escalate risks.",
@@ -1205,30 +1288,23 @@ record ambulance handover delays of over four hours. None appears in the board's
         "conditions.\n"
         "4. Your chief executive must send us a report on how you escalate risks every three "
         "months.",
-        ends_on=demo.day(issued) + relativedelta(months=12),
-        published_summary=f"A panel found that {name} did not tell the board about long "
+        published_summary=f"A panel found that {who.name} did not tell the board about long "
         "ambulance handover delays and closed escalation beds without assessing the risk to "
         "patients, contrary to standards CC2, CC6 and CC7. It found their fitness to practise "
         "impaired and imposed conditions for 12 months.",
     )
-    yield issued
-    demo.issue(determination)
-    yield issued + 29
-    demo.daily_jobs()  # the appeal window passed with no appeal: the case closes
 
 
 def _closed_barring(demo: _Demo) -> Story:
     """Closed with a bar: on the barred list."""
     yield -211
-    registrant, role = demo.pick("RJL")
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RJL")
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title}, after its counter-fraud specialist found "
+        f"{who.trust} referred {who.name}, {who.title}, after its counter-fraud specialist found "
         "£212,000 paid to a consultancy for work that was never done. The consultancy is "
         "owned by a relative of the registrant, an interest they never declared.",
-        referring_organisation=role.organisation,
     )
     first, last = demo.day(-500), demo.day(-330)
     demo.allege(
@@ -1264,36 +1340,36 @@ The engagement letters were deleted from the shared drive the day after we asked
 """,
         disclosed=True,
     )
-    yield -171
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -163
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.REFER_TO_PANEL,
-        "Fraud, a concealed interest and destroyed records are never events: a panel must decide.",
+        referred=-171,
+        decided=-163,
+        outcome=ExaminerOutcome.REFER_TO_PANEL,
+        reasons="Fraud, a concealed interest and destroyed records are never events: a panel must "
+        "decide.",
         by_lay=True,
     )
-    yield -150
-    hearing = demo.schedule(case, HearingKind.SUBSTANTIVE, demo.weekday(-112), IN_PERSON)
     held = demo.weekday(-112)
-    yield held
-    determination = demo.hold(hearing)
-    demo.facts(
-        determination,
-        {
+    determination = yield from _found(
+        demo,
+        case,
+        scheduled=-150,
+        held=held,
+        location=IN_PERSON,
+        facts={
             1: (True, "The invoices, approvals and bank records prove it."),
             2: (True, "The registrant's declarations of interest never mention the firm."),
             3: (True, "The drive's audit log shows the registrant deleted the letters."),
         },
-    )
-    demo.impairment(
-        determination,
-        "Deliberate fraud on public money, hidden by a false declaration and destroyed records, "
-        "is dishonesty at the most serious level. Fitness to practise is impaired.",
+        impairment="Deliberate fraud on public money, hidden by a false declaration and destroyed "
+        "records, is dishonesty at the most serious level. Fitness to practise is impaired.",
     )
     yield held + 1
-    demo.sanction(
+    yield from _sanction_issued(
+        demo,
         determination,
+        issued=demo.weekday(held + 5, later=True),
         sanction=SanctionKind.BARRING,
         reasons="The dishonesty was planned, repeated, for personal gain and concealed. It is "
         "fundamentally incompatible with managing in the NHS.",
@@ -1304,30 +1380,23 @@ The engagement letters were deleted from the shared drive the day after we asked
             SanctionKind.SUSPENSION: "A suspension would let the registrant return to managing "
             "public money; nothing suggests the dishonesty would not recur.",
         },
-        published_summary=f"A panel found that {name} arranged for £212,000 of public money to "
-        "be paid to a consultancy owned by a relative for work that was not done, hid the "
+        published_summary=f"A panel found that {who.name} arranged for £212,000 of public money "
+        "to be paid to a consultancy owned by a relative for work that was not done, hid the "
         "interest and destroyed records, contrary to standards CC1, CC6 and CC9 and never "
         "events NE2, NE6 and NE8. It barred them from the register.",
     )
-    issued = demo.weekday(held + 5, later=True)
-    yield issued
-    demo.issue(determination)
-    yield issued + 29
-    demo.daily_jobs()  # the appeal window passed with no appeal: the case closes
 
 
 def _health(demo: _Demo) -> Story:
     """A health matter with the examiners, interim conditions in force: never published."""
     yield -112
-    registrant, role = demo.pick("RCD")
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RCD")
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust} referred {name}, {role.title}, after they attended two board committee "
+        f"{who.trust} referred {who.name}, {who.title}, after they attended two board committee "
         "meetings too unwell to take part, and occupational health advised a reduction in "
         "duties that has not happened. A health matter: never published.",
-        referring_organisation=role.organisation,
         health_related=True,
     )
     demo.allege(
@@ -1352,21 +1421,18 @@ With treatment and the adjustments advised, I expect them to be able to work ful
 """,
         disclosed=True,
     )
-    yield -101
-    hearing = demo.schedule(case, HearingKind.INTERIM_ORDER, demo.weekday(-70))
-    yield demo.weekday(-70)
-    demo.hold(hearing)
-    sanctions.interim_order_make(
-        case=case,
-        kind=SanctionKind.CONDITIONS,
+    yield from _interim_order(
+        demo,
+        case,
+        SanctionKind.CONDITIONS,
+        scheduled=-101,
+        held=demo.weekday(-70),
         months=12,
         conditions="1. You must stay under the care of your GP and the trust's occupational "
         "health service, and follow their advice.\n"
         "2. You must not chair a board or committee meeting.\n"
         "3. You must let your occupational health physician tell us about your health every "
         "three months.",
-        hearing=hearing,
-        actor=demo.chair,
     )
     yield -9
     demo.move(
@@ -1380,13 +1446,12 @@ With treatment and the adjustments advised, I expect them to be able to work ful
 def _review(demo: _Demo) -> Story:
     """Conditions about to end: a review opened and its hearing scheduled."""
     yield -212
-    registrant, role = demo.pick("RTR", titles=("Chief Digital Information Officer",))
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RTR", titles=("Chief Digital Information Officer",))
     case = demo.open(
-        registrant,
+        who,
         CaseSource.OWN_MOTION,
-        f"The Information Commissioner's Office told us that a cyber attack on {trust} "
-        f"exposed patient records and was not reported within 72 hours. {name}, {role.title}, "
+        f"The Information Commissioner's Office told us that a cyber attack on {who.trust} "
+        f"exposed patient records and was not reported within 72 hours. {who.name}, {who.title}, "
         "was responsible for reporting it. We opened a case on our own motion.",
     )
     demo.allege(
@@ -1398,33 +1463,32 @@ def _review(demo: _Demo) -> Story:
     )
     yield -210
     demo.move(case, "start_investigation", "Gather the incident log.")
-    yield -193
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -188
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.REFER_TO_PANEL,
-        "A panel should decide whether restrictions are needed while the registrant learns "
+        referred=-193,
+        decided=-188,
+        outcome=ExaminerOutcome.REFER_TO_PANEL,
+        reasons="A panel should decide whether restrictions are needed while the registrant learns "
         "how to handle incidents.",
     )
-    yield -186
-    hearing = demo.schedule(case, HearingKind.SUBSTANTIVE, demo.weekday(-153))
     held = demo.weekday(-153)
-    yield held
-    determination = demo.hold(hearing)
-    demo.facts(
-        determination,
-        {1: (True, "The incident log shows the report was made nine days after the attack.")},
-    )
-    demo.impairment(
-        determination,
-        "The late report left patients unaware that their records were exposed. The "
+    determination = yield from _found(
+        demo,
+        case,
+        scheduled=-186,
+        held=held,
+        facts={1: (True, "The incident log shows the report was made nine days after the attack.")},
+        impairment="The late report left patients unaware that their records were exposed. The "
         "registrant has begun to put this right but has not yet shown they can lead the "
         "response to an incident.",
     )
     issued = demo.weekday(held + 2, later=True)
-    demo.sanction(
+    yield from _sanction_issued(
+        demo,
         determination,
+        issued=issued,
+        months=6,
         sanction=SanctionKind.CONDITIONS,
         reasons="The gap in the registrant's practice can be put right with supervision and "
         "training; six months is enough to show it has been.",
@@ -1435,15 +1499,10 @@ def _review(demo: _Demo) -> Story:
         conditions="1. You must work with a mentor we have approved on incident reporting.\n"
         "2. You must complete training in information governance and incident response.\n"
         "3. You must send us your mentor's report before the review hearing.",
-        ends_on=demo.day(issued) + relativedelta(months=6),
-        published_summary=f"A panel found that {name} did not report a cyber security incident "
+        published_summary=f"A panel found that {who.name} did not report a cyber security incident "
         "affecting patient records within 72 hours, contrary to standards CC8 and CC10. It "
         "found their fitness to practise impaired and imposed conditions for 6 months.",
     )
-    yield issued
-    demo.issue(determination)
-    yield issued + 29
-    demo.daily_jobs()  # the appeal window passed with no appeal: the case closes
     yield -25
     ends = demo.day(issued) + relativedelta(months=6)
     demo.move(
@@ -1459,14 +1518,12 @@ def _review(demo: _Demo) -> Story:
 def _advice(demo: _Demo) -> Story:
     """Closed by the examiners with advice: never published."""
     yield -160
-    registrant, role = demo.pick("RX8", categories=(RoleCategory.NON_EXECUTIVE_DIRECTOR,))
-    name, trust = registrant.display_name, role.organisation.name
+    who = demo.pick("RX8", categories=(RoleCategory.NON_EXECUTIVE_DIRECTOR,))
     case = demo.open(
-        registrant,
+        who,
         CaseSource.EMPLOYER,
-        f"{trust}'s audit committee told us that {name}, {role.title}, declared hospitality "
+        f"{who.trust}'s audit committee told us that {who.name}, {who.title}, declared hospitality "
         "from a supplier four months late, after the supplier had bid for a contract.",
-        referring_organisation=role.organisation,
     )
     demo.allege(
         case,
@@ -1486,13 +1543,13 @@ def _advice(demo: _Demo) -> Story:
         "supplier's bid.",
         disclosed=True,
     )
-    yield -62
-    demo.move(case, "refer_to_examiners", "The investigation is complete: for the case examiners.")
-    yield -50
-    demo.decide(
+    yield from _examined(
+        demo,
         case,
-        ExaminerOutcome.ADVICE,
-        "The declaration was late but made without prompting, the value was modest and the "
+        referred=-62,
+        decided=-50,
+        outcome=ExaminerOutcome.ADVICE,
+        reasons="The declaration was late but made without prompting, the value was modest and the "
         "registrant had no part in the supplier's bid. Advice on declaring hospitality at the "
         "time is enough.",
         by_lay=True,

@@ -364,13 +364,25 @@ def facts_record(
     return determination
 
 
-def _facts_complete(locked: Determination) -> bool:
-    live = live_allegation_numbers(locked.case)
-    return bool(live) and all(str(number) in (locked.facts or {}) for number in live)
+def facts_complete(determination: Determination, live: list[int] | None = None) -> bool:
+    """A finding on every live allegation (``live``: their numbers, when already read)."""
+    if live is None:
+        live = live_allegation_numbers(determination.case)
+    facts = determination.facts or {}
+    return bool(live) and all(str(number) in facts for number in live)
 
 
-def _any_proved(locked: Determination) -> bool:
-    return any(finding.get("proved") for finding in (locked.facts or {}).values())
+def any_proved(determination: Determination) -> bool:
+    return any(finding.get("proved") for finding in (determination.facts or {}).values())
+
+
+def ready_to_issue(determination: Determination, live: list[int] | None = None) -> bool:
+    """Every stage a panel records is recorded, as ``determination_issue`` asks."""
+    if determination.issued_at is not None or determination.kind not in PANEL_KINDS:
+        return False
+    if not facts_complete(determination, live) or determination.impaired is None:
+        return False
+    return not determination.impaired or bool(determination.sanction)
 
 
 def impairment_record(
@@ -388,7 +400,7 @@ def impairment_record(
         locked = _lock_for_panel(
             determination=determination, actor=actor, expected_version=expected_version
         )
-        if not _facts_complete(locked):
+        if not facts_complete(locked):
             raise ValidationError("Record the findings of fact on every allegation first.")
         if locked.sanction:
             raise ValidationError(
@@ -397,7 +409,7 @@ def impairment_record(
             )
         if not isinstance(impaired, bool):
             raise ValidationError({"impaired": "Say whether fitness to practise is impaired"})
-        if impaired and not _any_proved(locked):
+        if impaired and not any_proved(locked):
             raise ValidationError(
                 {
                     "impaired": "No allegation was found proved, so fitness to practise cannot "
@@ -495,7 +507,7 @@ def determination_issue(*, determination: Determination, actor) -> Determination
             f"The determination can only be issued while the case is at "
             f"“{Stage(expected).label.lower()}”: it is at “{case.get_stage_display().lower()}”."
         )
-    if not _facts_complete(determination):
+    if not facts_complete(determination):
         raise ValidationError("Record the findings of fact on every allegation first.")
     if determination.impaired is None:
         raise ValidationError("Record whether fitness to practise is impaired first.")

@@ -33,13 +33,34 @@ FORM_ALLOWANCE_BYTES = 64 * 1024
 MAX_EVIDENCE_TEXT = f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB"
 
 
-def long_text(label: str, *, required_message: str | None = None, hint: str = "", rows: int = 5):
+def long_text(
+    label: str,
+    *,
+    required_message: str | None = None,
+    hint: str = "",
+    rows: int = 5,
+    max_length: int = MAX_TEXT,
+):
     return text_field(
         label,
-        max_length=MAX_TEXT,
+        max_length=max_length,
         required_message=required_message,
         hint=hint,
         widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def radios(
+    label: str, *, message: str, choices=(), hint: str = "", invalid: str = ""
+) -> forms.ChoiceField:
+    """A required choice as radios: ``message`` when nothing (or, without ``invalid``,
+    something not offered) is chosen."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        help_text=hint,
+        error_messages={"required": message, "invalid_choice": invalid or message},
     )
 
 

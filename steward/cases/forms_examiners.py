@@ -4,22 +4,13 @@ services decide whether it is allowed (the pair of examiners, conflicts, the sta
 
 from django import forms
 
+from steward.cases.forms import long_text, radios
 from steward.cases.models import ExaminerOutcome
 from steward.cases.text import TEXT_LIMIT
 from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field, version_field
 
 SEARCH_MAX = 100
 DESCRIPTION_MAX = 500
-
-
-def long_text(label: str, *, required_message: str | None = None, hint: str = "", rows: int = 5):
-    return text_field(
-        label,
-        max_length=TEXT_LIMIT,
-        required_message=required_message,
-        hint=hint,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
 
 
 class DecisionForm(NhsukForm):
@@ -36,32 +27,32 @@ class DecisionForm(NhsukForm):
             "invalid_choice": "Choose the other examiner from the list",
         },
     )
-    outcome = forms.ChoiceField(
-        label="What did you decide?",
+    outcome = radios(
+        "What did you decide?",
         choices=ExaminerOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the case examiners' decision",
-            "invalid_choice": "Choose the case examiners' decision from the list",
-        },
+        message="Choose the case examiners' decision",
+        invalid="Choose the case examiners' decision from the list",
     )
     undertakings = long_text(
         "The undertakings",
         hint="What the registrant agrees to do, one undertaking to a line. The registrant "
         "reads these before accepting or refusing them.",
         rows=6,
+        max_length=TEXT_LIMIT,
     )
     published_summary = long_text(
         "Summary for the public register (optional)",
         hint="Shown on the registrant's public entry with the warning. Leave it blank for a "
         "plain sentence saying a warning was given.",
         rows=4,
+        max_length=TEXT_LIMIT,
     )
     reasons = long_text(
         "Reasons for the decision",
         required_message="Enter the reasons for the decision",
         hint="The registrant is given these reasons.",
         rows=8,
+        max_length=TEXT_LIMIT,
     )
 
     def __init__(self, *args, examiners: dict, **kwargs):
@@ -73,17 +64,13 @@ class DecisionForm(NhsukForm):
 
 class UndertakingsAnswerForm(NhsukForm):
     version = version_field()
-    answer = forms.ChoiceField(
-        label="Do you accept the undertakings?",
+    answer = radios(
+        "Do you accept the undertakings?",
         choices=[
             ("accept", "Yes, I accept the undertakings"),
             ("refuse", "No, I refuse them"),
         ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose whether you accept the undertakings",
-            "invalid_choice": "Choose whether you accept the undertakings",
-        },
+        message="Choose whether you accept the undertakings",
     )
 
 

@@ -6,7 +6,7 @@ the longest an interim order may last."""
 from django import forms
 from django.conf import settings
 
-from steward.cases.forms import MAX_TEXT, UploadForm, file_field, long_text
+from steward.cases.forms import MAX_TEXT, UploadForm, file_field, long_text, radios
 from steward.cases.models import SanctionKind
 from steward.core.nhsuk_forms import (
     NhsukDateField,
@@ -27,16 +27,6 @@ REVIEW_OUTCOMES = [
     ("vary", "Vary the order"),
     ("revoke", "Revoke the order"),
 ]
-
-
-def _radios(label: str, *, message: str, choices=(), hint: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        help_text=hint,
-        error_messages={"required": message, "invalid_choice": message},
-    )
 
 
 def hearing_date_field(label: str) -> NhsukDateField:
@@ -61,7 +51,7 @@ def location_field() -> forms.CharField:
 
 
 class ScheduleForm(NhsukForm):
-    kind = _radios("What kind of hearing is it?", message="Choose the kind of hearing")
+    kind = radios("What kind of hearing is it?", message="Choose the kind of hearing")
     starts_on = hearing_date_field("When does the hearing start?")
     location = location_field()
 
@@ -93,7 +83,7 @@ class PanelForm(NhsukForm):
             "invalid_choice": "Choose the panel from the list of panel members",
         },
     )
-    chair = _radios(
+    chair = radios(
         "Who chairs the panel?",
         message="Choose who chairs the panel",
         hint="The chair must be one of the three, and a lay member.",
@@ -124,10 +114,10 @@ class ConfirmForm(NhsukForm):
 
 
 class InterimOrderForm(NhsukForm):
-    hearing = _radios(
+    hearing = radios(
         "At which hearing was the order made?", message="Choose the interim order hearing"
     )
-    kind = _radios(
+    kind = radios(
         "What kind of interim order is it?",
         message="Choose interim conditions or an interim suspension",
         choices=INTERIM_KINDS,
@@ -168,8 +158,8 @@ ON_THE_PAPERS = "papers"
 
 
 class InterimReviewForm(NhsukForm):
-    hearing = _radios("At which hearing was the order reviewed?", message="Choose the hearing")
-    outcome = _radios(
+    hearing = radios("At which hearing was the order reviewed?", message="Choose the hearing")
+    outcome = radios(
         "What did the review decide?",
         message="Choose whether to continue, vary or revoke the order",
         choices=REVIEW_OUTCOMES,

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from steward.cases.appeals import AppealOutcome
 from steward.cases.determinations import SANCTION_PHRASES
-from steward.cases.forms import long_text
+from steward.cases.forms import long_text, radios
 from steward.cases.models import SANCTION_LADDER, SanctionKind
 from steward.core.nhsuk_forms import NhsukDateField, NhsukForm, text_field, version_field
 from steward.register.forms_roster import yes_no_field
@@ -58,16 +58,10 @@ class FactsForm(NhsukForm):
         super().__init__(*args, **kwargs)
         self.numbers = list(numbers)
         for number in self.numbers:
-            self.fields[f"proved_{number}"] = forms.ChoiceField(
-                label=f"Was allegation {number} found proved?",
+            self.fields[f"proved_{number}"] = radios(
+                f"Was allegation {number} found proved?",
                 choices=FINDINGS,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": f"Select whether allegation {number} was found proved "
-                    "or not proved",
-                    "invalid_choice": f"Select whether allegation {number} was found proved "
-                    "or not proved",
-                },
+                message=f"Select whether allegation {number} was found proved or not proved",
             )
             self.fields[f"reasons_{number}"] = long_text(
                 f"Reasons for the finding on allegation {number}",
@@ -130,14 +124,11 @@ class SanctionChoiceForm(NhsukForm):
     """The first question: which sanction (asked with GET, so the next page can ask
     exactly what that sanction needs)."""
 
-    sanction = forms.ChoiceField(
-        label="Which sanction does the panel impose?",
-        widget=forms.RadioSelect,
+    sanction = radios(
+        "Which sanction does the panel impose?",
         choices=sanction_choices,
-        error_messages={
-            "required": "Select the sanction",
-            "invalid_choice": "Select a sanction from the list",
-        },
+        message="Select the sanction",
+        invalid="Select a sanction from the list",
     )
 
 
@@ -247,15 +238,6 @@ class SanctionTermsForm(NhsukForm):
         return initial
 
 
-# --- Issuing ------------------------------------------------------------------------
-
-
-class IssueForm(NhsukForm):
-    """The version of the determination the hearings officer checked."""
-
-    version = version_field()
-
-
 # --- Appeals ------------------------------------------------------------------------
 
 
@@ -274,14 +256,11 @@ class AppealOutcomeForm(NhsukForm):
     """The first question on deciding an appeal (asked with GET): the outcome, and for a
     substituted sanction, which one."""
 
-    outcome = forms.ChoiceField(
-        label="What is the outcome of the appeal?",
-        widget=forms.RadioSelect,
+    outcome = radios(
+        "What is the outcome of the appeal?",
         choices=AppealOutcome.choices,
-        error_messages={
-            "required": "Select the outcome of the appeal",
-            "invalid_choice": "Select an outcome from the list",
-        },
+        message="Select the outcome of the appeal",
+        invalid="Select an outcome from the list",
     )
     sanction = forms.ChoiceField(
         label="Which sanction replaces it?",

@@ -9,124 +9,25 @@ What the registrant is shown never names an examiner or anyone else on the staff
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from steward.accounts.models import RoleAssignment
-from steward.cases.conflicts import conflicts_for
+from steward.cases.conflicts import conflicts_for, possibly_conflicted
 from steward.cases.models import (
     Case,
-    DeclaredInterest,
     ExaminerDecision,
     ExaminerOutcome,
     Stage,
     UndertakingsResponse,
 )
 from steward.cases.presenters import person_name, stage_tag
+from steward.cases.selectors_examiners import (
+    _categories_by_user,
+    decisions_for,
+)
 from steward.core.formatting import uk_date
 from steward.core.nhsuk_forms import field_params
 
-ROLE = "case_examiner"
 CATEGORY_LABELS = {"lay": "Lay examiner", "manager": "Manager examiner"}
-QUEUE_STAGES = (Stage.CASE_EXAMINERS, Stage.UNDERTAKINGS_OFFERED)
-
-
-# --- Reads --------------------------------------------------------------------------
-
-
-def queue(*, user) -> QuerySet[Case]:
-    """Cases waiting for the case examiners' decision, and cases whose undertakings wait
-    for the registrant's answer (``offered_at``: when they were offered), longest waiting
-    first. Never a case about the person looking, never a case's summary."""
-    pending = ExaminerDecision.objects.filter(
-        case=OuterRef("pk"),
-        outcome=ExaminerOutcome.UNDERTAKINGS,
-        undertakings_response=UndertakingsResponse.PENDING,
-    ).order_by("-decided_at", "-pk")
-    cases = Case.objects.filter(stage__in=QUEUE_STAGES)
-    if user is not None and user.is_authenticated:
-        cases = cases.exclude(registrant__user=user)
-    return (
-        cases.defer("summary")
-        .select_related("registrant")
-        .annotate(offered_at=Subquery(pending.values("decided_at")[:1]))
-        .order_by("stage_since", "pk")
-    )
-
-
-def decisions_for(*, case: Case) -> list[ExaminerDecision]:
-    """The case examiners' decisions on the case, first to last, with both examiners."""
-    return list(
-        ExaminerDecision.objects.filter(case=case)
-        .select_related("lay_examiner", "manager_examiner")
-        .order_by("decided_at", "pk")
-    )
-
-
-def undertakings_offered(*, case: Case) -> ExaminerDecision | None:
-    """The latest decision on the case that offered undertakings, or None."""
-    return (
-        ExaminerDecision.objects.filter(case=case, outcome=ExaminerOutcome.UNDERTAKINGS)
-        .order_by("-decided_at", "-pk")
-        .first()
-    )
-
-
-def interests_of(*, user) -> list[DeclaredInterest]:
-    """The interests someone declared, most recent first."""
-    return list(
-        DeclaredInterest.objects.filter(user=user)
-        .select_related("organisation")
-        .order_by("-declared_at", "-pk")
-    )
-
-
-def _categories_by_user() -> dict[int, set[str]]:
-    """Everyone holding a current case examiner role, with their categories."""
-    held: dict[int, set[str]] = {}
-    for user_id, category in (
-        RoleAssignment.objects.current()
-        .filter(role=ROLE, user__is_active=True)
-        .values_list("user_id", "panel_category")
-    ):
-        held.setdefault(user_id, set()).add(category)
-    return held
-
-
-def _possibly_conflicted(*, case: Case, user_ids: set[int]) -> set[int]:
-    """Who among ``user_ids`` might have a conflict with the case: anyone linked to the
-    registrant's record, or connected in any way with an organisation where the
-    registrant held a role. Everyone else has none, so ``conflicts_for`` (which has
-    the last word, and the reasons) is asked only about these few."""
-    from steward.register.models import CareerRole, Registrant
-
-    if not user_ids:
-        return set()
-    theirs = Q(registrant_id=case.registrant_id) | Q(registrant__merged_into_id=case.registrant_id)
-    organisations = CareerRole.objects.filter(theirs).values("organisation_id")
-    found = set(
-        Registrant.objects.filter(user_id__in=user_ids)
-        .filter(Q(pk=case.registrant_id) | Q(merged_into_id=case.registrant_id))
-        .values_list("user_id", flat=True)
-    )
-    if case.registrant.user_id in user_ids:
-        found.add(case.registrant.user_id)
-    found |= set(
-        CareerRole.objects.filter(
-            registrant__user_id__in=user_ids, organisation_id__in=organisations
-        ).values_list("registrant__user_id", flat=True)
-    )
-    found |= set(
-        DeclaredInterest.objects.filter(
-            user_id__in=user_ids, organisation_id__in=organisations
-        ).values_list("user_id", flat=True)
-    )
-    found |= set(
-        RoleAssignment.objects.filter(
-            user_id__in=user_ids, organisation_id__in=organisations
-        ).values_list("user_id", flat=True)
-    )
-    return found
 
 
 # --- The examiners' queue -----------------------------------------------------------
@@ -235,7 +136,7 @@ def decision_choices(*, case: Case, user) -> DecisionChoices:
         person.pk: person
         for person in User.objects.filter(pk__in=held).order_by("full_name", "email", "pk")
     }
-    maybe = _possibly_conflicted(case=case, user_ids={user.pk, *people})
+    maybe = possibly_conflicted(case=case, user_ids={user.pk, *people})
     my_conflicts = conflicts_for(user=user, case=case) if user.pk in maybe else []
     valid: dict[int, Examiner] = {}
     eligible, conflicted = [], []
@@ -341,16 +242,25 @@ class DecisionView:
     reply: str = ""
 
 
-def _staff_reply(decision: ExaminerDecision) -> str:
-    response = decision.undertakings_response
+# The registrant's answer to undertakings, for the regulator and for the registrant.
+STAFF_REPLIES = {
+    UndertakingsResponse.ACCEPTED: "Accepted{when}",
+    UndertakingsResponse.REFUSED: "Refused{when}: the case went to a panel hearing",
+    UndertakingsResponse.PENDING: "Waiting for the registrant",
+}
+MINE_REPLIES = {
+    UndertakingsResponse.ACCEPTED: "You accepted the undertakings{when}.",
+    UndertakingsResponse.REFUSED: (
+        "You refused the undertakings{when}, so your case went to a panel hearing."
+    ),
+    UndertakingsResponse.PENDING: "The case examiners are waiting for your answer.",
+}
+
+
+def _reply(decision: ExaminerDecision, words: dict) -> str:
+    """The answer to undertakings offered in ``words`` ("" when none were offered)."""
     when = f" on {uk_date(decision.responded_at)}" if decision.responded_at else ""
-    if response == UndertakingsResponse.ACCEPTED:
-        return f"Accepted{when}"
-    if response == UndertakingsResponse.REFUSED:
-        return f"Refused{when}: the case went to a panel hearing"
-    if response == UndertakingsResponse.PENDING:
-        return "Waiting for the registrant"
-    return ""
+    return words.get(decision.undertakings_response, "").format(when=when)
 
 
 def decision_views(decisions) -> list[DecisionView]:
@@ -362,7 +272,7 @@ def decision_views(decisions) -> list[DecisionView]:
             manager_examiner=person_name(decision.manager_examiner),
             reasons=decision.reasons,
             undertakings=decision.undertakings,
-            reply=_staff_reply(decision),
+            reply=_reply(decision, STAFF_REPLIES),
         )
         for decision in decisions
     ]
@@ -418,18 +328,6 @@ def _mine_sentence(decision: ExaminerDecision, case: Case) -> str:
     return "The case examiners referred your case to a panel hearing."
 
 
-def _mine_reply(decision: ExaminerDecision) -> str:
-    response = decision.undertakings_response
-    when = f" on {uk_date(decision.responded_at)}" if decision.responded_at else ""
-    if response == UndertakingsResponse.ACCEPTED:
-        return f"You accepted the undertakings{when}."
-    if response == UndertakingsResponse.REFUSED:
-        return f"You refused the undertakings{when}, so your case went to a panel hearing."
-    if response == UndertakingsResponse.PENDING:
-        return "The case examiners are waiting for your answer."
-    return ""
-
-
 def mine_decisions(decisions, *, case: Case) -> list[MineDecision]:
     views = []
     for decision in decisions:
@@ -445,7 +343,7 @@ def mine_decisions(decisions, *, case: Case) -> list[MineDecision]:
                 sentence=_mine_sentence(decision, case),
                 reasons=decision.reasons,
                 undertakings=decision.undertakings,
-                reply=_mine_reply(decision),
+                reply=_reply(decision, MINE_REPLIES),
                 respond_url=respond_url,
             )
         )

@@ -14,12 +14,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 from markupsafe import Markup, escape
 
 from steward.accounts.models import RoleAssignment
-from steward.cases.conflicts import conflicts_for
+from steward.cases.conflicts import conflicts_for, possibly_conflicted
 from steward.cases.hearings import STAGE_FOR_KIND, earliest_hearing_date
 from steward.cases.models import (
     OPEN_STAGES,
@@ -35,15 +34,17 @@ from steward.cases.models import (
     Stage,
 )
 from steward.cases.panels import PANEL_SIZE
-from steward.cases.presenters import THE_REGULATOR, person_name, size_text
+from steward.cases.presenters import THE_REGULATOR, person_name, registrant_text, size_text
 from steward.cases.rules import is_panel_member
+from steward.cases.selectors_hearings import (
+    case_hearings,
+    interim_orders,
+)
 from steward.core import clock
 from steward.core.formatting import uk_date, uk_datetime
 from steward.core.nhsuk_forms import field_params
 
-MAX_ID = 2**31 - 1
 PANEL_ROLE = "panel_member"
-HELD_SHOWN = 25  # a panel member's most recent hearings held
 
 STATUS_COLOURS = {
     HearingStatus.SCHEDULED: "blue",
@@ -116,98 +117,6 @@ def hearing_page_title(hearing: Hearing) -> str:
 def case_url(case: Case, anchor: str = "") -> str:
     url = reverse("cases:detail", kwargs={"reference": case.reference})
     return f"{url}#{anchor}" if anchor else url
-
-
-def valid_id(value) -> int | None:
-    """An id from a URL, or None when it cannot be one."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
-
-
-# --- Reads ----------------------------------------------------------------------------
-
-
-def _hearings() -> QuerySet[Hearing]:
-    return (
-        Hearing.objects.select_related("case__registrant")
-        .defer("case__summary", "registrant_response")
-        .annotate(seats=Count("panel"))
-    )
-
-
-def upcoming_hearings(*, user) -> QuerySet[Hearing]:
-    """Every hearing still scheduled (those whose day has passed wait to be recorded as
-    held), soonest first, but those on a case about the person themselves."""
-    return (
-        _hearings()
-        .filter(status=HearingStatus.SCHEDULED)
-        .exclude(case__registrant__user=user)
-        .order_by("starts_on", "pk")
-    )
-
-
-def sitting_hearings(*, user) -> tuple[list[Hearing], list[Hearing]]:
-    """The hearings the person sits on: those still scheduled, soonest first, and the
-    most recent ones held."""
-    mine = (
-        _hearings()
-        .filter(pk__in=PanelSeat.objects.filter(member=user).values("hearing_id"))
-        .annotate(
-            chairing=Exists(
-                PanelSeat.objects.filter(hearing=OuterRef("pk"), member=user, is_chair=True)
-            )
-        )
-    )
-    scheduled = list(mine.filter(status=HearingStatus.SCHEDULED).order_by("starts_on", "pk"))
-    held = list(mine.filter(status=HearingStatus.HELD).order_by("-starts_on", "-pk")[:HELD_SHOWN])
-    return scheduled, held
-
-
-def hearing_for_case(*, case: Case, hearing_id) -> Hearing | None:
-    pk = valid_id(hearing_id)
-    if pk is None:
-        return None
-    hearing = Hearing.objects.filter(case=case, pk=pk).first()
-    if hearing is not None:
-        hearing.case = case
-    return hearing
-
-
-def case_hearings(*, case: Case) -> list[Hearing]:
-    return list(
-        Hearing.objects.filter(case=case)
-        .defer("registrant_response")
-        .annotate(seats=Count("panel"))
-        .order_by("starts_on", "pk")
-    )
-
-
-def seats_for(hearing: Hearing) -> list[PanelSeat]:
-    """The panel, chair first."""
-    return list(hearing.panel.select_related("member").order_by("-is_chair", "pk"))
-
-
-def interim_orders(*, case: Case) -> list[Sanction]:
-    """Every interim order made on the case, the latest first."""
-    return list(Sanction.objects.filter(case=case, interim=True).order_by("-effective_from", "-pk"))
-
-
-def interim_order_for_case(*, case: Case, order_id) -> Sanction | None:
-    pk = valid_id(order_id)
-    if pk is None:
-        return None
-    return Sanction.objects.filter(case=case, pk=pk, interim=True).first()
-
-
-def order_in_force(*, case: Case) -> Sanction | None:
-    return (
-        Sanction.objects.filter(case=case, interim=True, status=SanctionStatus.IN_FORCE)
-        .order_by("-effective_from", "-pk")
-        .first()
-    )
 
 
 def schedulable_kinds(case: Case) -> list[tuple[str, str]]:
@@ -285,9 +194,7 @@ def hearing_rows(hearings, *, case_links: bool, today: dt.date) -> list[HearingR
                 date=uk_date(hearing.starts_on),
                 kind=HearingKind(hearing.kind).label,
                 reference=case.reference,
-                registrant=(
-                    f"{case.registrant.display_name} ({case.registrant.registration_number})"
-                ),
+                registrant=registrant_text(case),
                 href=hearing_url(hearing),
                 case_href=case_url(case) if case_links else "",
                 panel=panel_text(hearing.seats),
@@ -536,7 +443,7 @@ def hearing_page(
         date=uk_date(hearing.starts_on),
         location=hearing.location or "Not given",
         notice=uk_date(hearing.notice_served_on) or "Not served",
-        registrant=(f"{case.registrant.display_name} ({case.registrant.registration_number})"),
+        registrant=registrant_text(case),
         seats=seat_views(seats),
         panel_complete=complete,
         response=hearing.registrant_response,
@@ -580,11 +487,12 @@ def panel_candidates(*, case: Case) -> list[Candidate]:
     for assignment in assignments:
         users.setdefault(assignment.user_id, assignment.user)
         categories.setdefault(assignment.user_id, set()).add(assignment.panel_category)
+    maybe = possibly_conflicted(case=case, user_ids=set(users))
     return [
         Candidate(
             user=user,
             categories=frozenset(categories[pk]),
-            conflicts=conflicts_for(user=user, case=case),
+            conflicts=conflicts_for(user=user, case=case) if pk in maybe else [],
         )
         for pk, user in users.items()
     ]
@@ -629,35 +537,33 @@ class CaseHearingRow:
 
 
 def staff_section(*, case, user) -> dict:
-    """The case's hearings and interim orders, and what the reader may do next."""
+    """The case's hearings and interim orders, and what the reader may do next. The
+    template shows each part only when it has something in it or a step to take."""
     officer = may_arrange(user)
     today = clock.today()
     hearings = case_hearings(case=case)
     for hearing in hearings:
         hearing.case = case
     orders = interim_orders(case=case)
-    is_open = case.stage in OPEN_STAGES
     in_force = any(order.status == SanctionStatus.IN_FORCE for order in orders)
     kinds = schedulable_kinds(case) if officer else []
-    interim_ready = [
-        hearing
+    interim_days = [
+        hearing.starts_on
         for hearing in hearings
         if hearing.kind == HearingKind.INTERIM_ORDER
         and hearing.status not in (HearingStatus.CANCELLED, HearingStatus.ADJOURNED)
-        and hearing.starts_on <= today
     ]
     make_order = ""
     make_order_note = ""
-    if officer and is_open and not in_force:
-        if interim_ready:
+    if officer and case.stage in OPEN_STAGES and not in_force and interim_days:
+        if min(interim_days) <= today:
             make_order = reverse("cases:interim_order_make", kwargs={"reference": case.reference})
         else:
             make_order_note = (
-                "An interim order is made at an interim order hearing: schedule one, and make "
-                "the order on the day of the hearing or after."
+                "An interim order can be made at the interim order hearing, on "
+                f"{uk_date(min(interim_days))} or after."
             )
     return {
-        "show": True,
         "rows": [
             CaseHearingRow(
                 date=uk_date(hearing.starts_on),
@@ -673,7 +579,6 @@ def staff_section(*, case, user) -> dict:
         if kinds
         else "",
         "schedule_kinds": ", ".join(label.lower() for _, label in kinds),
-        "closed": not is_open,
         "orders": order_rows(orders, case=case, may_review=officer),
         "make_order_url": make_order,
         "make_order_note": make_order_note,

@@ -18,12 +18,16 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.html import format_html
 
+from steward.cases import selectors
 from steward.cases.appeals import AppealOutcome
 from steward.cases.determinations import (
     PANEL_KINDS,
     SANCTION_PHRASES,
+    any_proved,
     current_determination,
+    facts_complete,
     live_allegation_numbers,
+    ready_to_issue,
 )
 from steward.cases.models import (
     SANCTION_LADDER,
@@ -38,10 +42,10 @@ from steward.cases.models import (
     PanelSeat,
     Sanction,
     SanctionKind,
-    SanctionStatus,
     Stage,
 )
-from steward.cases.presenters import person_name
+from steward.cases.presenters import person_name, registrant_text
+from steward.cases.presenters_hearings import order_tag
 from steward.cases.rules import is_panel_member
 from steward.core import clock
 from steward.core.formatting import uk_date
@@ -51,12 +55,6 @@ NOT_PUBLISHED_HEALTH = (
     "on the public register."
 )
 NOT_PUBLISHED_ADVICE = "Advice is never published on the public register."
-SANCTION_STATUS_COLOURS = {
-    SanctionStatus.IN_FORCE: "red",
-    SanctionStatus.ENDED: "grey",
-    SanctionStatus.REVOKED: "grey",
-    SanctionStatus.SUPERSEDED: "grey",
-}
 
 
 # --- Small words ------------------------------------------------------------------
@@ -99,11 +97,6 @@ def outcome_text(determination: Determination) -> str:
     return f"{SanctionKind(kind).label}: {period[0].lower()}{period[1:]}"
 
 
-def facts_complete(determination: Determination, live: list[int]) -> bool:
-    facts = determination.facts or {}
-    return bool(live) and all(str(number) in facts for number in live)
-
-
 def proved_numbers(determination: Determination) -> tuple[list[int], list[int]]:
     proved, not_proved = [], []
     for key, finding in (determination.facts or {}).items():
@@ -113,19 +106,6 @@ def proved_numbers(determination: Determination) -> tuple[list[int], list[int]]:
             continue
         (proved if finding.get("proved") else not_proved).append(number)
     return sorted(proved), sorted(not_proved)
-
-
-def any_proved(determination: Determination) -> bool:
-    return bool(proved_numbers(determination)[0])
-
-
-def ready_to_issue(determination: Determination, live: list[int]) -> bool:
-    """Every stage recorded, as ``determination_issue`` asks."""
-    if determination.issued_at is not None or determination.kind not in PANEL_KINDS:
-        return False
-    if not facts_complete(determination, live) or determination.impaired is None:
-        return False
-    return not determination.impaired or bool(determination.sanction)
 
 
 def stages_text(determination: Determination, live: list[int]) -> str:
@@ -370,12 +350,7 @@ def _by_pk(rows) -> dict:
 
 
 def _determination_rows(case: Case) -> tuple[list[Determination], dict]:
-    determinations = list(
-        Determination.objects.filter(case=case)
-        .defer("pdf")
-        .select_related("hearing", "issued_by")
-        .order_by("created_at", "pk")
-    )
+    determinations = selectors.determinations_for(case=case)
     superseded_by = {d.supersedes_id: d for d in determinations if d.supersedes_id}
     return determinations, superseded_by
 
@@ -457,7 +432,7 @@ def _staff_determination(d: Determination, *, case, live, later, by_pk, may_issu
 
 def _sanction_rows(case: Case) -> list[dict]:
     rows = []
-    for sanction in Sanction.objects.filter(case=case).order_by("effective_from", "pk"):
+    for sanction in selectors.sanctions_for(case=case):
         if not sanction.published:
             published = "Never published"
         elif sanction.interim:
@@ -469,10 +444,7 @@ def _sanction_rows(case: Case) -> list[dict]:
         rows.append(
             {
                 "kind": sanction_label(sanction.kind, interim=sanction.interim),
-                "status": {
-                    "text": sanction.get_status_display(),
-                    "colour": SANCTION_STATUS_COLOURS[SanctionStatus(sanction.status)],
-                },
+                "status": order_tag(sanction),
                 "effective_from": uk_date(sanction.effective_from),
                 "ends_on": uk_date(sanction.ended_on or sanction.ends_on)
                 or ("No end date" if sanction.kind == SanctionKind.BARRING else ""),
@@ -486,7 +458,8 @@ def _sanction_rows(case: Case) -> list[dict]:
 def staff_section(*, case, user) -> dict:
     """Each determination, sanction and appeal on the case, and what the signed-in
     person may do next: record the panel's findings (if they sit on the panel),
-    issue a determination, decide an appeal (hearings officers)."""
+    issue a determination, decide an appeal (hearings officers). Empty when there is
+    nothing to show."""
     determinations, superseded_by = _determination_rows(case)
     by_pk = _by_pk(determinations)
     live = live_allegation_numbers(case)
@@ -553,9 +526,12 @@ def staff_section(*, case, user) -> dict:
                     "href": decide_url(appeal, case),
                 }
             )
+    sanctions = _sanction_rows(case)
+    if not (views or sanctions or appeals):
+        return {}
     return {
         "determinations": views,
-        "sanctions": _sanction_rows(case),
+        "sanctions": sanctions,
         "appeals": appeals,
         "actions": actions,
         "health_related": case.health_related,
@@ -622,17 +598,17 @@ def mine_section(*, case, user) -> dict:
     """The decisions issued on the registrant's case, newest first, each in plain
     English with its PDF, any sanction and how long it is published; and the way to
     appeal while the window is open."""
-    issued = list(
-        Determination.objects.filter(case=case, issued_at__isnull=False)
-        .defer("pdf")
-        .order_by("-issued_at", "-pk")
+    issued = sorted(
+        selectors.determinations_for(case=case, issued_only=True),
+        key=lambda d: (d.issued_at, d.pk),
+        reverse=True,
     )
     by_pk = _by_pk(issued)
     later = {d.supersedes_id: d for d in issued if d.supersedes_id}
     sanctions: dict[int, list[Sanction]] = {}
-    for sanction in Sanction.objects.filter(case=case, determination__isnull=False).order_by(
-        "effective_from", "pk"
-    ):
+    for sanction in selectors.sanctions_for(case=case, for_registrant=True):
+        if sanction.determination_id is None:
+            continue  # an interim order: the hearings section shows it
         sanctions.setdefault(sanction.determination_id, []).append(sanction)
     decisions = []
     for d in issued:
@@ -704,7 +680,7 @@ def _work_row(d: Determination, *, live: list[int], href: str, action: str) -> d
     case = d.case
     return {
         "reference": case.reference,
-        "registrant": f"{case.registrant.display_name} ({case.registrant.registration_number})",
+        "registrant": registrant_text(case),
         "hearing": hearing_text(d.hearing) if d.hearing_id else d.get_kind_display(),
         "stages": stages_text(d, live),
         "href": href,
@@ -766,8 +742,7 @@ def work_view(*, user) -> dict:
             appeal_rows.append(
                 {
                     "reference": case.reference,
-                    "registrant": f"{case.registrant.display_name} "
-                    f"({case.registrant.registration_number})",
+                    "registrant": registrant_text(case),
                     "lodged_on": uk_date(appeal.lodged_on),
                     "against": appeal.determination.get_kind_display(),
                     "href": decide_url(appeal, case),

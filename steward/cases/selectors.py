@@ -13,12 +13,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from steward.cases.models import (
     OPEN_STAGES,
     Allegation,
+    Appeal,
     Case,
     Determination,
     Evidence,
     EvidenceParty,
     Hearing,
     HearingStatus,
+    Sanction,
+    SanctionStatus,
     Stage,
     StageChange,
 )
@@ -165,6 +168,33 @@ def hearings_for(*, case: Case) -> list[Hearing]:
     )
 
 
+def determinations_for(*, case: Case, issued_only: bool = False) -> list[Determination]:
+    """The case's determinations, first to last (their PDFs left unread); with
+    ``issued_only``, only those issued: drafts are the panel's until then."""
+    determinations = (
+        Determination.objects.filter(case=case).defer("pdf").select_related("hearing", "issued_by")
+    )
+    if issued_only:
+        determinations = determinations.filter(issued_at__isnull=False)
+    return list(determinations.order_by("created_at", "pk"))
+
+
+def sanctions_for(*, case: Case, for_registrant: bool = False) -> list[Sanction]:
+    """Every sanction and interim order on the case, in the order they took effect; for
+    the registrant, as their page shows them: those a decision imposed, and interim
+    orders in force."""
+    sanctions = Sanction.objects.filter(case=case)
+    if for_registrant:
+        sanctions = sanctions.filter(
+            Q(determination__isnull=False) | Q(interim=True, status=SanctionStatus.IN_FORCE)
+        )
+    return list(sanctions.order_by("effective_from", "pk"))
+
+
+def appeals_for(*, case: Case) -> list[Appeal]:
+    return list(Appeal.objects.filter(determination__case=case).order_by("lodged_on", "pk"))
+
+
 def appeal_deadlines_for(*, case: Case) -> list[Determination]:
     """Issued determinations with an appeal-by date, latest first."""
     return list(
@@ -260,3 +290,12 @@ def stage_dates(*, case: Case) -> list[tuple[str, dt.datetime]]:
     return list(
         StageChange.objects.filter(case=case).order_by("at", "pk").values_list("to_stage", "at")
     )
+
+
+def valid_id(value) -> int | None:
+    """An id from a URL, or None when it cannot be one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None

@@ -7,15 +7,16 @@ The decision, the answer and the declaration are the services' (``examiners``,
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from steward.cases import presenters, selectors
+from steward.cases import presenters, selectors_examiners
 from steward.cases import presenters_examiners as present
+from steward.cases.access import own_case, redrawn, staff_case, with_error
 from steward.cases.conflicts import interest_declare
 from steward.cases.examiners import examiner_decide, undertakings_respond
 from steward.cases.forms_examiners import (
@@ -25,6 +26,7 @@ from steward.cases.forms_examiners import (
     UndertakingsAnswerForm,
 )
 from steward.cases.models import ExaminerOutcome, Stage, UndertakingsResponse
+from steward.cases.views_staff import detail_url
 from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
 from steward.organisations.presenters import pagination
@@ -44,31 +46,8 @@ MINE_CHANGED = (
 )
 
 
-def _case(request, reference: str):
-    """The case, for staff who may work on it: never a case about themselves."""
-    case = selectors.case_for_staff(reference=reference)
-    if case is None:
-        raise Http404("No case has that reference.")
-    if case.registrant.user_id is not None and case.registrant.user_id == request.user.pk:
-        raise PermissionDenied
-    return case
-
-
-def _detail_url(case) -> str:
-    return reverse("cases:detail", kwargs={"reference": case.reference})
-
-
 def _stage_text(case) -> str:
     return Stage(case.stage).label.lower()
-
-
-def _rebound(form_class, request, *, version: int, **kwargs):
-    """The form as sent, but drawn from the record's current version."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form
 
 
 # --- The queue ----------------------------------------------------------------------
@@ -77,7 +56,9 @@ def _rebound(form_class, request, *, version: int, **kwargs):
 @require_GET
 @permission_required("cases.decide_as_examiner")
 def examiners_queue(request):
-    page = Paginator(present.queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors_examiners.queue(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "cases/examiners/queue.jinja",
@@ -131,18 +112,21 @@ def _decide(request, case, form, choices) -> bool:
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.decide_as_examiner")
 def examiner_decide_page(request, reference):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     choices = present.decision_choices(case=case, user=request.user)
     if request.method == "POST":
         form = DecisionForm(request.POST, examiners=choices.valid)
         if form.is_valid():
             if form.cleaned_data["version"] != case.version:
-                form = _rebound(
-                    DecisionForm, request, version=case.version, examiners=choices.valid
+                form = redrawn(
+                    DecisionForm,
+                    request.POST,
+                    version=case.version,
+                    message=CHANGED.format(stage=_stage_text(case)),
+                    examiners=choices.valid,
                 )
-                form.add_error(None, CHANGED.format(stage=_stage_text(case)))
             elif _decide(request, case, form, choices):
-                return redirect(_detail_url(case) + "#examiners")
+                return redirect(detail_url(case) + "#examiners")
     else:
         form = DecisionForm(initial={"version": case.version}, examiners=choices.valid)
     return render(
@@ -157,7 +141,7 @@ def examiner_decide_page(request, reference):
             "choices": choices,
             "other_radios": present.other_examiner_radios(form, choices),
             "outcome_radios": present.outcome_radios(form, case=case),
-            "back_url": _detail_url(case),
+            "back_url": detail_url(case),
         },
     )
 
@@ -165,19 +149,11 @@ def examiner_decide_page(request, reference):
 # --- The registrant's answer to undertakings ----------------------------------------
 
 
-def _own_case(request, reference):
-    """The signed-in person's case, or 404 for any other (or no) case."""
-    case = selectors.own_case(user=request.user, reference=reference)
-    if case is None or not request.user.has_perm("cases.respond", case):
-        raise Http404("You have no case with that reference.")
-    return case
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required(MINE_PERMISSION)
 def mine_undertakings(request, reference):
-    case = _own_case(request, reference)
-    decision = present.undertakings_offered(case=case)
+    case = own_case(request, reference, perm="cases.respond")
+    decision = selectors_examiners.undertakings_offered(case=case)
     if decision is None:
         raise Http404("No undertakings have been offered on your case.")
     mine_url = reverse("cases:mine_detail", kwargs={"reference": case.reference})
@@ -186,8 +162,9 @@ def mine_undertakings(request, reference):
         if form.is_valid():
             accept = form.cleaned_data["answer"] == "accept"
             if form.cleaned_data["version"] != case.version:
-                form = _rebound(UndertakingsAnswerForm, request, version=case.version)
-                form.add_error(None, MINE_CHANGED)
+                form = redrawn(
+                    UndertakingsAnswerForm, request.POST, version=case.version, message=MINE_CHANGED
+                )
             else:
                 try:
                     undertakings_respond(decision=decision, accept=accept, actor=request.user)
@@ -287,9 +264,7 @@ def interests(request):
             searched = True
             form = InterestForm(initial=_typed(request.POST, results), results=results)
             if not query:
-                form.full_clean()
-                form.cleaned_data = {}
-                form.add_error("q", "Enter the organisation's name or ODS code")
+                with_error(form, "Enter the organisation's name or ODS code", field="q")
         else:
             searched = bool(query)
             form = InterestForm(request.POST, results=results)
@@ -302,7 +277,7 @@ def interests(request):
         "cases/examiners/interests.jinja",
         {
             "form": form,
-            "rows": present.interest_rows(present.interests_of(user=request.user)),
+            "rows": present.interest_rows(selectors_examiners.interests_of(user=request.user)),
             "results": results,
             "organisation_radios": present.organisation_radios(form, results) if results else None,
             "no_results": searched and not results,

@@ -20,7 +20,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -29,8 +28,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from steward.audit.services import audit_record_view
 from steward.cases import presenters_hearings as present
-from steward.cases import selectors, services
+from steward.cases import selectors, selectors_hearings, services
+from steward.cases.access import own_case, redrawn, staff_case
 from steward.cases.forms import MAX_EVIDENCE_TEXT, UploadedFile, request_too_large
 from steward.cases.forms_hearings import (
     ON_THE_PAPERS,
@@ -58,7 +59,8 @@ from steward.cases.models import (
     SanctionStatus,
 )
 from steward.cases.panels import panel_form
-from steward.cases.presenters import allegation_views
+from steward.cases.presenters import allegation_views, registrant_text
+from steward.cases.presenters_outcomes import mine_url
 from steward.cases.sanctions import interim_order_make, interim_order_review, reviews_due
 from steward.cases.views_staff import file_response
 from steward.concerns.selectors import cited_titles
@@ -69,54 +71,32 @@ from steward.core.permissions import permission_required
 from steward.organisations.presenters import pagination
 
 PAGE_SIZE = 50
-STALE_PAGE = (
-    "Someone else changed this hearing while you were working on it. Check the latest "
-    "details and try again."
-)
+STALE_PAGE = StaleHearing().message
 
 
 # --- Access -----------------------------------------------------------------------------
 
 
-def _case(request, reference: str):
-    """The case, for the regulator's staff: never a case about themselves."""
-    case = selectors.case_for_staff(reference=reference)
-    if case is None:
-        raise Http404("No case has that reference.")
-    if case.registrant.user_id is not None and case.registrant.user_id == request.user.pk:
-        raise PermissionDenied
-    return case
-
-
 def _hearing(case, hearing_id):
-    hearing = present.hearing_for_case(case=case, hearing_id=hearing_id)
+    hearing = selectors_hearings.hearing_for_case(case=case, hearing_id=hearing_id)
     if hearing is None:
         raise Http404("The case has no hearing with that number.")
     return hearing
 
 
-def _signed_in_hearings_staff(request):
-    """None to carry on; a sign-in redirect for anonymous visitors; 403 for people who
-    are neither a hearings officer nor a panel member."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm("cases.see_hearings"):
-        raise PermissionDenied
-    return None
+# Hearings officers and panel members are told whether a case or hearing exists; nobody else.
+hearings_staff = permission_required("cases.see_hearings")
 
 
 def hearing_access(view):
     """Hearings officers, and the members of the hearing's panel."""
 
+    @hearings_staff
     @wraps(view)
     def wrapped(request, reference, hearing_id, **kwargs):
-        refused = _signed_in_hearings_staff(request)
-        if refused is not None:
-            return refused
-        case = _case(request, reference)
+        case = staff_case(request, reference)
         hearing = _hearing(case, hearing_id)
-        user = request.user
-        if not user.has_perm("cases.see_hearing", hearing):
+        if not request.user.has_perm("cases.see_hearing", hearing):
             raise PermissionDenied
         return view(request, case, hearing, **kwargs)
 
@@ -127,12 +107,10 @@ def interim_access(view):
     """Hearings officers, and the members of the panel at one of the case's interim
     order hearings."""
 
+    @hearings_staff
     @wraps(view)
     def wrapped(request, reference, **kwargs):
-        refused = _signed_in_hearings_staff(request)
-        if refused is not None:
-            return refused
-        case = _case(request, reference)
+        case = staff_case(request, reference)
         if not present.acts_on_interim_orders(case=case, user=request.user):
             raise PermissionDenied
         return view(request, case, **kwargs)
@@ -141,7 +119,7 @@ def interim_access(view):
 
 
 def _officer_hearing(request, reference, hearing_id):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     return case, _hearing(case, hearing_id)
 
 
@@ -159,15 +137,13 @@ def _hearing_url(hearing, anchor: str = "") -> str:
 
 
 @require_GET
+@hearings_staff
 def hearing_list(request):
-    refused = _signed_in_hearings_staff(request)
-    if refused is not None:
-        return refused
     user = request.user
     today = clock.today()
     context = {"officer": present.may_arrange(user), "panel_member": False}
     if context["officer"]:
-        page = Paginator(present.upcoming_hearings(user=user), PAGE_SIZE).get_page(
+        page = Paginator(selectors_hearings.upcoming_hearings(user=user), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         context.update(
@@ -180,13 +156,13 @@ def hearing_list(request):
             }
         )
     if present.is_panel_member.test(user):
-        scheduled, held = present.sitting_hearings(user=user)
+        scheduled, held = selectors_hearings.sitting_hearings(user=user)
         context.update(
             {
                 "panel_member": True,
                 "sitting": present.hearing_rows(scheduled, case_links=False, today=today),
                 "sat": present.hearing_rows(held, case_links=False, today=today),
-                "held_shown": present.HELD_SHOWN,
+                "held_shown": selectors_hearings.HELD_SHOWN,
             }
         )
     return render(request, "cases/hearings/list.jinja", context)
@@ -198,7 +174,7 @@ def hearing_list(request):
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.arrange_hearings")
 def schedule(request, reference):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     kinds = present.schedulable_kinds(case)
     asked = request.GET.get("kind", "")
     initial = {"kind": asked} if asked in dict(kinds) else {}
@@ -262,8 +238,9 @@ def reschedule(request, reference, hearing_id):
             )
         except StaleHearing:
             hearing.refresh_from_db()
-            form = _redrawn(RescheduleForm, request.POST, version=hearing.version)
-            form.add_error(None, STALE_PAGE)
+            form = redrawn(
+                RescheduleForm, request.POST, version=hearing.version, message=STALE_PAGE
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -288,16 +265,6 @@ def reschedule(request, reference, hearing_id):
     )
 
 
-def _redrawn(form_class, data, *, version: int, **kwargs):
-    """The form as the person filled it in, drawn from the latest version, so they can
-    check the latest details and send it again."""
-    fresh = data.copy()
-    fresh["version"] = str(version)
-    form = form_class(fresh, **kwargs)
-    form.is_valid()
-    return form
-
-
 # --- One hearing ------------------------------------------------------------------------
 
 
@@ -306,13 +273,19 @@ def _redrawn(form_class, data, *, version: int, **kwargs):
 def hearing_detail(request, case, hearing):
     today = clock.today()
     user = request.user
+    audit_record_view(
+        actor=user,
+        subject=hearing,
+        fields=["allegations", "registrant_response"],
+        reason=f"viewed the {hearing.get_kind_display().lower()} on case {case.reference}",
+    )
     allegations = selectors.allegations_for(case=case)
     page = present.hearing_page(
         hearing,
         user=user,
-        seats=present.seats_for(hearing),
+        seats=selectors_hearings.seats_for(hearing),
         bundle=selectors.evidence_for_registrant(case=case),
-        orders=present.interim_orders(case=case),
+        orders=selectors_hearings.interim_orders(case=case),
         today=today,
     )
     return render(
@@ -363,7 +336,7 @@ def panel(request, reference, hearing_id):
     case, hearing = _officer_hearing(request, reference, hearing_id)
     candidates = present.panel_candidates(case=case)
     people = [(str(c.user.pk), present.person_name(c.user)) for c in candidates]
-    seats = present.seats_for(hearing)
+    seats = selectors_hearings.seats_for(hearing)
     initial = {
         "members": [str(seat.member_id) for seat in seats],
         "chair": next((str(seat.member_id) for seat in seats if seat.is_chair), None),
@@ -375,8 +348,9 @@ def panel(request, reference, hearing_id):
         data = form.cleaned_data
         by_pk = {c.user.pk: c.user for c in candidates}
         if data["version"] != hearing.version:
-            form = _redrawn(PanelForm, request.POST, version=hearing.version, people=people)
-            form.add_error(None, STALE_PAGE)
+            form = redrawn(
+                PanelForm, request.POST, version=hearing.version, message=STALE_PAGE, people=people
+            )
         else:
             try:
                 panel_form(
@@ -420,9 +394,7 @@ def held(request, reference, hearing_id):
     form = ConfirmForm(_posted(request), initial={"version": hearing.version})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["version"] != hearing.version:
-            form = ConfirmForm({"version": hearing.version})
-            form.is_valid()
-            form.add_error(None, STALE_PAGE)
+            form = redrawn(ConfirmForm, request.POST, version=hearing.version, message=STALE_PAGE)
         else:
             try:
                 done = hearing_held(hearing=hearing, actor=request.user)
@@ -475,7 +447,7 @@ def interim_make(request, case):
     if len(choices) == 1:
         initial["hearing"] = choices[0][0]
     form = InterimOrderForm(_posted(request), hearings=choices, initial=initial)
-    in_force = present.order_in_force(case=case)
+    in_force = selectors_hearings.order_in_force(case=case)
     is_open = case.stage in OPEN_STAGES
     may_make = bool(choices) and is_open and in_force is None
     if request.method == "POST" and may_make and form.is_valid():
@@ -511,7 +483,7 @@ def interim_make(request, case):
             "is_open": is_open,
             "in_force": in_force,
             "has_hearing": bool(choices),
-            "registrant": f"{case.registrant.display_name} ({case.registrant.registration_number})",
+            "registrant": registrant_text(case),
             "back_url": _interim_done_url(
                 request, case, back_hearing or (hearings[0] if hearings else None)
             ),
@@ -528,7 +500,7 @@ def interim_make(request, case):
 @require_http_methods(["GET", "POST"])
 @interim_access
 def interim_review(request, case, order_id):
-    order = present.interim_order_for_case(case=case, order_id=order_id)
+    order = selectors_hearings.interim_order_for_case(case=case, order_id=order_id)
     if order is None:
         raise Http404("The case has no interim order with that number.")
     hearings = present.interim_hearings(case=case, user=request.user, started=True)
@@ -569,7 +541,7 @@ def interim_review(request, case, order_id):
             "in_force": in_force,
             "has_hearing": bool(choices),
             "form": form,
-            "registrant": f"{case.registrant.display_name} ({case.registrant.registration_number})",
+            "registrant": registrant_text(case),
             "back_url": _interim_done_url(request, case, next(iter(hearings), None)),
         },
     )
@@ -593,18 +565,11 @@ def _review_message(outcome: str, result) -> str:
 # --- The registrant's response ----------------------------------------------------------
 
 
-def _own_case(request, reference):
-    case = selectors.own_case(user=request.user, reference=reference)
-    if case is None or not request.user.has_perm("cases.respond", case):
-        raise Http404("You have no case with that reference.")
-    return case
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.see_own_cases")
 def mine_respond(request, reference, hearing_id):
-    case = _own_case(request, reference)
-    hearing = present.hearing_for_case(case=case, hearing_id=hearing_id)
+    case = own_case(request, reference, perm="cases.respond")
+    hearing = selectors_hearings.hearing_for_case(case=case, hearing_id=hearing_id)
     if hearing is None or hearing.status == HearingStatus.CANCELLED:
         raise Http404("Your case has no hearing with that number.")
     today = clock.today()
@@ -623,9 +588,7 @@ def mine_respond(request, reference, hearing_id):
                     request,
                     "Your response has been sent. The panel will read it before the hearing.",
                 )
-                return redirect(
-                    reverse("cases:mine_detail", kwargs={"reference": case.reference}) + "#hearings"
-                )
+                return redirect(mine_url(case, "hearings"))
     return render(
         request,
         "cases/hearings/respond.jinja",
@@ -634,14 +597,13 @@ def mine_respond(request, reference, hearing_id):
             "hearing": hearing,
             "kind": hearing.get_kind_display(),
             "explanation": present.KIND_FOR_REGISTRANT[HearingKind(hearing.kind)],
-            "panel": present.seat_views(present.seats_for(hearing)),
+            "panel": present.seat_views(selectors_hearings.seats_for(hearing)),
             "may_respond": may_respond,
             "responded_at": uk_datetime(hearing.registrant_responded_at),
             "respond_by": uk_date(hearing.starts_on - dt.timedelta(days=1)),
             "form": form,
             "max_evidence": MAX_EVIDENCE_TEXT,
-            "back_url": reverse("cases:mine_detail", kwargs={"reference": case.reference})
-            + "#hearings",
+            "back_url": mine_url(case, "hearings"),
         },
         status=status,
     )

@@ -22,6 +22,7 @@ from steward.cases import (
     selectors,
     services,
 )
+from steward.cases.access import own_case
 from steward.cases.forms import MAX_EVIDENCE_TEXT, ResponseForm, UploadedFile, request_too_large
 from steward.cases.models import OPEN_STAGES
 from steward.cases.views_staff import file_response
@@ -32,14 +33,6 @@ from steward.core.permissions import permission_required
 
 # Everyone who keeps their own register record may look for cases about them.
 LIST_PERMISSION = "cases.see_own_cases"
-
-
-def _own_case(request, reference):
-    """The signed-in person's case, or 404 for any other (or no) case."""
-    case = selectors.own_case(user=request.user, reference=reference)
-    if case is None or not request.user.has_perm("cases.see_own_case", case):
-        raise Http404("You have no case with that reference.")
-    return case
 
 
 def _mine_url(case) -> str:
@@ -92,15 +85,13 @@ def _render_case(request, case, *, form=None, status: int = 200):
 @require_GET
 @permission_required(LIST_PERMISSION)
 def mine_detail(request, reference):
-    return _render_case(request, _own_case(request, reference))
+    return _render_case(request, own_case(request, reference))
 
 
 @require_http_methods(["POST"])
 @permission_required(LIST_PERMISSION)
 def mine_respond(request, reference):
-    case = _own_case(request, reference)
-    if not request.user.has_perm("cases.respond", case):
-        raise Http404("You have no case with that reference.")
+    case = own_case(request, reference, perm="cases.respond")
     status = 200
     if request_too_large(request):
         form = ResponseForm(request.POST, {}, too_large=True)
@@ -136,7 +127,7 @@ def mine_respond(request, reference):
 @require_GET
 @permission_required(LIST_PERMISSION)
 def mine_evidence(request, reference, number):
-    case = _own_case(request, reference)
+    case = own_case(request, reference)
     number = int(number)
     evidence = selectors.evidence_item_for_registrant(case=case, number=number)
     if evidence is None:

@@ -11,9 +11,10 @@
 """
 
 import hashlib
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from steward.audit.services import audit_record_view
 from steward.cases import presenters_outcomes as present
 from steward.cases import selectors
+from steward.cases.access import own_case, staff_case, with_error
 from steward.cases.appeals import AppealOutcome, appeal_decide, appeal_lodge
 from steward.cases.determinations import (
     PANEL_KINDS,
@@ -34,13 +36,13 @@ from steward.cases.determinations import (
     live_allegation_numbers,
     sanction_record,
 )
+from steward.cases.forms_hearings import ConfirmForm
 from steward.cases.forms_outcomes import (
     AppealForm,
     AppealOutcomeForm,
     AppealReasonsForm,
     FactsForm,
     ImpairmentForm,
-    IssueForm,
     SanctionChoiceForm,
     SanctionTermsForm,
     sanction_hints,
@@ -55,13 +57,15 @@ from steward.cases.models import (
     SanctionKind,
     Stage,
 )
+from steward.cases.presenters import registrant_text
 from steward.cases.rules import is_panel_member
+from steward.cases.selectors import valid_id
+from steward.cases.selectors_hearings import hearing_for_case
 from steward.core import clock
 from steward.core.formatting import uk_date
 from steward.core.nhsuk_forms import add_service_errors
 from steward.core.permissions import permission_required
 
-MAX_ID = 2**63 - 1
 WORK_PERMISSION = "cases.work_on_outcomes"
 
 STALE = (
@@ -73,26 +77,9 @@ STALE = (
 # --- Loading what a page is about -----------------------------------------------------
 
 
-def _case_for_staff(request, reference):
-    """The case, for staff who may work on it: never a case about themselves."""
-    case = selectors.case_for_staff(reference=reference)
-    if case is None:
-        raise Http404("No case has that reference.")
-    if case.registrant.user_id is not None and case.registrant.user_id == request.user.pk:
-        raise PermissionDenied
-    return case
-
-
-def _own_case(request, reference):
-    case = selectors.own_case(user=request.user, reference=reference)
-    if case is None or not request.user.has_perm("cases.see_own_case", case):
-        raise Http404("You have no case with that reference.")
-    return case
-
-
 def _id(value) -> int:
-    number = int(value)
-    if not 1 <= number <= MAX_ID:
+    number = valid_id(value)
+    if number is None:
         raise Http404("Nothing has that number.")
     return number
 
@@ -102,11 +89,9 @@ def _hearing(request, reference, hearing_id) -> Hearing:
     cached = getattr(request, "_outcome_hearing", None)
     if cached is not None:
         return cached
-    case = _case_for_staff(request, reference)
-    hearing = Hearing.objects.filter(case=case, pk=_id(hearing_id)).first()
+    hearing = hearing_for_case(case=staff_case(request, reference), hearing_id=hearing_id)
     if hearing is None:
         raise Http404("The case has no hearing with that number.")
-    hearing.case = case
     request._outcome_hearing = hearing
     return hearing
 
@@ -148,24 +133,35 @@ def _stage_context(request, hearing, determination) -> dict:
         "case": case,
         "hearing": hearing,
         "hearing_text": present.hearing_text(hearing),
-        "registrant": f"{case.registrant.display_name} ({case.registrant.registration_number})",
+        "registrant": registrant_text(case),
         "determination": determination,
         "back": {"href": present.outcome_url(hearing), "text": "Back to the panel's findings"},
     }
 
 
-def _not_a_draft(request, hearing, determination):
-    """Stage pages only work on a draft: anything else goes back to the task list."""
-    if determination is None:
-        return redirect(present.outcome_url(hearing))
-    if determination.issued_at is not None:
-        messages.error(
-            request,
-            f"This determination was issued on {uk_date(determination.issued_at)} and cannot "
-            "be changed. An appeal or a review gives a new determination that supersedes it.",
-        )
-        return redirect(present.outcome_url(hearing))
-    return None
+def stage_page(view):
+    """A page for one of the panel's stages, for the members sitting on the hearing:
+    it works on the hearing's draft determination only, and anything else goes back
+    to the task list."""
+
+    @permission_required("cases.sit_on_panel", _hearing_for_perm)
+    @wraps(view)
+    def wrapped(request, reference, hearing_id):
+        hearing = _hearing(request, reference, hearing_id)
+        determination = _draft(hearing)
+        if determination is None:
+            return redirect(present.outcome_url(hearing))
+        if determination.issued_at is not None:
+            messages.error(
+                request,
+                f"This determination was issued on {uk_date(determination.issued_at)} and "
+                "cannot be changed. An appeal or a review gives a new determination that "
+                "supersedes it.",
+            )
+            return redirect(present.outcome_url(hearing))
+        return view(request, hearing, determination)
+
+    return wrapped
 
 
 # --- The panel's findings ------------------------------------------------------------
@@ -207,13 +203,8 @@ def _live_allegations(case) -> list[Allegation]:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("cases.sit_on_panel", _hearing_for_perm)
-def outcome_facts(request, reference, hearing_id):
-    hearing = _hearing(request, reference, hearing_id)
-    determination = _draft(hearing)
-    refused = _not_a_draft(request, hearing, determination)
-    if refused:
-        return refused
+@stage_page
+def outcome_facts(request, hearing, determination):
     allegations = _live_allegations(hearing.case)
     numbers = [a.number for a in allegations]
     initial = FactsForm.initial_from(determination.facts, determination.version)
@@ -229,11 +220,13 @@ def outcome_facts(request, reference, hearing_id):
                 )
             except StaleDetermination:
                 determination.refresh_from_db()
-                form = FactsForm(
-                    initial=FactsForm.initial_from(determination.facts, determination.version),
-                    numbers=numbers,
+                form = with_error(
+                    FactsForm(
+                        initial=FactsForm.initial_from(determination.facts, determination.version),
+                        numbers=numbers,
+                    ),
+                    STALE,
                 )
-                _stale(form)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -255,21 +248,9 @@ def outcome_facts(request, reference, hearing_id):
     return render(request, "cases/outcomes/facts.jinja", context)
 
 
-def _stale(form, message: str = STALE) -> None:
-    """Show ``message`` on a fresh form drawn from what is saved now."""
-    form.full_clean()  # an unbound form: no errors, nothing cleaned
-    form.cleaned_data = {}
-    form.add_error(None, message)
-
-
 @require_http_methods(["GET", "POST"])
-@permission_required("cases.sit_on_panel", _hearing_for_perm)
-def outcome_impairment(request, reference, hearing_id):
-    hearing = _hearing(request, reference, hearing_id)
-    determination = _draft(hearing)
-    refused = _not_a_draft(request, hearing, determination)
-    if refused:
-        return refused
+@stage_page
+def outcome_impairment(request, hearing, determination):
     live = live_allegation_numbers(hearing.case)
     ready = present.facts_complete(determination, live)
     may_be_impaired = present.any_proved(determination)
@@ -294,8 +275,10 @@ def outcome_impairment(request, reference, hearing_id):
             except StaleDetermination:
                 determination.refresh_from_db()
                 may_be_impaired = present.any_proved(determination)
-                form = ImpairmentForm(initial=fresh_initial(), may_be_impaired=may_be_impaired)
-                _stale(form)
+                form = with_error(
+                    ImpairmentForm(initial=fresh_initial(), may_be_impaired=may_be_impaired),
+                    STALE,
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -353,14 +336,9 @@ def sanction_context(form: SanctionTermsForm, *, case) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("cases.sit_on_panel", _hearing_for_perm)
-def outcome_sanction(request, reference, hearing_id):
-    hearing = _hearing(request, reference, hearing_id)
+@stage_page
+def outcome_sanction(request, hearing, determination):
     case = hearing.case
-    determination = _draft(hearing)
-    refused = _not_a_draft(request, hearing, determination)
-    if refused:
-        return refused
     context = _stage_context(request, hearing, determination)
     context["ready"] = determination.impaired is True
     context["not_needed"] = determination.impaired is False
@@ -390,8 +368,9 @@ def outcome_sanction(request, reference, hearing_id):
                 )
             except StaleDetermination:
                 determination.refresh_from_db()
-                form = sanction_terms_form(kind=kind, case=case, initial=fresh_initial())
-                _stale(form)
+                form = with_error(
+                    sanction_terms_form(kind=kind, case=case, initial=fresh_initial()), STALE
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -419,7 +398,7 @@ def _issue_context(case, determination) -> dict:
     return {
         "case": case,
         "determination": determination,
-        "registrant": f"{case.registrant.display_name} ({case.registrant.registration_number})",
+        "registrant": registrant_text(case),
         "hearing_text": present.hearing_text(determination.hearing)
         if determination.hearing_id
         else "",
@@ -438,16 +417,15 @@ def _issue_context(case, determination) -> dict:
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.arrange_hearings")
 def determination_issue_page(request, reference, determination_id):
-    case = _case_for_staff(request, reference)
+    case = staff_case(request, reference)
     determination = _case_determination(case, determination_id)
-    form = IssueForm(initial={"version": determination.version})
+    form = ConfirmForm(initial={"version": determination.version})
     if request.method == "POST":
-        form = IssueForm(request.POST)
+        form = ConfirmForm(request.POST)
         if form.is_valid():
             if form.cleaned_data["version"] != determination.version:
-                form = IssueForm(initial={"version": determination.version})
-                _stale(
-                    form,
+                form = with_error(
+                    ConfirmForm(initial={"version": determination.version}),
                     "The panel changed this determination since you opened the page. "
                     "Check it again before you issue it.",
                 )
@@ -513,7 +491,7 @@ def _issued(case, determination_id) -> Determination:
 @require_GET
 @permission_required("cases.view_cases")
 def determination_pdf(request, reference, determination_id):
-    case = _case_for_staff(request, reference)
+    case = staff_case(request, reference)
     determination = _issued(case, determination_id)
     return pdf_response(
         request,
@@ -526,7 +504,7 @@ def determination_pdf(request, reference, determination_id):
 @require_GET
 @permission_required("cases.see_own_cases")
 def mine_determination_pdf(request, reference, determination_id):
-    case = _own_case(request, reference)
+    case = own_case(request, reference)
     determination = _issued(case, determination_id)
     return pdf_response(
         request,
@@ -542,9 +520,7 @@ def mine_determination_pdf(request, reference, determination_id):
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.see_own_cases")
 def mine_appeal(request, reference):
-    case = _own_case(request, reference)
-    if not request.user.has_perm("cases.respond", case):
-        raise Http404("You have no case with that reference.")
+    case = own_case(request, reference, perm="cases.respond")
     current = current_determination(case)
     form = AppealForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and current is not None and form.is_valid():
@@ -602,7 +578,7 @@ def _appeal(case, appeal_id) -> Appeal:
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.arrange_hearings")
 def appeal_decide_page(request, reference, appeal_id):
-    case = _case_for_staff(request, reference)
+    case = staff_case(request, reference)
     appeal = _appeal(case, appeal_id)
     original = appeal.determination
     page = request.path

@@ -8,7 +8,7 @@ Viewing a case's summary and downloading evidence are recorded in the audit trai
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +26,7 @@ from steward.cases import (
     services,
     timeliness,
 )
+from steward.cases.access import staff_case, with_error
 from steward.cases.forms import (
     MAX_EVIDENCE_TEXT,
     AllegationForm,
@@ -60,16 +61,6 @@ SERVED_TYPES = frozenset(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
 )
-
-
-def _case(request, reference: str):
-    """The case, for staff who may work on it: never a case about themselves."""
-    case = selectors.case_for_staff(reference=reference)
-    if case is None:
-        raise Http404("No case has that reference.")
-    if case.registrant.user_id is not None and case.registrant.user_id == request.user.pk:
-        raise PermissionDenied
-    return case
 
 
 def detail_url(case) -> str:
@@ -188,13 +179,13 @@ def _render_detail(request, case, *, forms: dict | None = None, status: int = 20
 @require_GET
 @permission_required("cases.view_cases")
 def case_detail(request, reference):
-    return _render_detail(request, _case(request, reference))
+    return _render_detail(request, staff_case(request, reference))
 
 
 @require_POST
 @permission_required("cases.build_case")
 def evidence_add(request, reference):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     status = 200
     if request_too_large(request):
         form = EvidenceForm(request.POST, {}, too_large=True)
@@ -229,21 +220,18 @@ def evidence_add(request, reference):
 @require_POST
 @permission_required("cases.move_case")
 def case_move(request, reference):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     moves = _move_choices(case)
     form = MoveForm(request.POST, moves=moves)
     valid = form.is_valid()
     shown_version = form.cleaned_data.get("version")
     if shown_version is not None and shown_version != case.version:
         # Someone moved the case since the page was shown: offer the moves possible now.
-        form = MoveForm(
-            moves=moves,
-            initial={"version": case.version, "reason": form.cleaned_data.get("reason", "")},
-        )
-        form.full_clean()
-        form.cleaned_data = {}
-        form.add_error(
-            None,
+        form = with_error(
+            MoveForm(
+                moves=moves,
+                initial={"version": case.version, "reason": form.cleaned_data.get("reason", "")},
+            ),
             "The case has moved on since you opened the page: it is now at "
             f"“{presenters.stage_tag(case.stage)['text'].lower()}”. Check its history and "
             "choose what happens next again.",
@@ -271,7 +259,7 @@ def case_move(request, reference):
 @require_GET
 @permission_required("cases.view_cases")
 def evidence_download(request, reference, number):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     number = int(number)
     evidence = selectors.evidence_item(case=case, number=number)
     if evidence is None:
@@ -294,7 +282,7 @@ def _posted_conduct_on(request) -> dt.date | None:
 @require_http_methods(["GET", "POST"])
 @permission_required("cases.build_case")
 def allegation_add(request, reference):
-    case = _case(request, reference)
+    case = staff_case(request, reference)
     back_url = detail_url(case) + "#allegations"
     asked = any(key.startswith("conduct_on_") for key in request.GET)
     conduct_on = _posted_conduct_on(request) if request.method == "POST" else None

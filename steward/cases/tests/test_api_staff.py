@@ -24,6 +24,7 @@ from steward.cases.models import (
     ExaminerDecision,
     Hearing,
     HearingKind,
+    HearingStatus,
     Sanction,
     Stage,
     StageChange,
@@ -106,6 +107,27 @@ def allegation(case, actor, refs=("CC1",)):
 def at_stage(case, stage) -> Case:
     Case.objects.filter(pk=case.pk).update(stage=stage)
     return fresh(case)
+
+
+@pytest.fixture
+def examiners():
+    return examiner_make("lay", full_name="Lee Lay"), examiner_make(
+        "manager", full_name="Mo Manager"
+    )
+
+
+def warned(case, examiners, capture) -> None:
+    """The case examiners give a warning, issued at once: the appeal window opens."""
+    lay, manager = examiners
+    with capture(execute=True):
+        examiner_decide(
+            case=fresh(case),
+            outcome="warning",
+            reasons="Honesty matters to the board.",
+            lay_examiner=lay,
+            manager_examiner=manager,
+            actor=lay,
+        )
 
 
 # --- Who may use each endpoint ------------------------------------------------------
@@ -289,7 +311,7 @@ def test_the_list_runs_a_bounded_number_of_queries(api, caseworker, django_asser
 
 
 def test_a_case_shows_everything_decided_and_records_the_reading(
-    api, caseworker, organisation, make_user, django_capture_on_commit_callbacks
+    api, caseworker, organisation, make_user, examiners, django_capture_on_commit_callbacks
 ):
     account = make_user("registrant", full_name="Alex Morgan")
     case = open_case(person(user=account), caseworker)
@@ -297,17 +319,7 @@ def test_a_case_shows_everything_decided_and_records_the_reading(
     shown = add_evidence(case, caseworker, title="Board minutes", content=b"zq-file-bytes")
     stage_move(case=case, move="start_investigation", actor=caseworker, reason="Enough to go on")
     stage_move(case=case, move="refer_to_examiners", actor=caseworker, reason="Investigated")
-    lay = examiner_make("lay", full_name="Lee Lay")
-    manager = examiner_make("manager", full_name="Mo Manager")
-    with django_capture_on_commit_callbacks(execute=True):
-        examiner_decide(
-            case=fresh(case),
-            outcome="warning",
-            reasons="Honesty matters to the board.",
-            lay_examiner=lay,
-            manager_examiner=manager,
-            actor=lay,
-        )
+    warned(case, examiners, django_capture_on_commit_callbacks)
     hearing_make(case=case, kind=HearingKind.INTERIM_ORDER)
     before = AuditEvent.objects.count()
     response = api.get(url(case).lower())
@@ -626,13 +638,6 @@ def test_a_move_needs_a_reason_and_a_real_move(api, case):
 # --- Case examiners -----------------------------------------------------------------
 
 
-@pytest.fixture
-def examiners():
-    return examiner_make("lay", full_name="Lee Lay"), examiner_make(
-        "manager", full_name="Mo Manager"
-    )
-
-
 def _decision(lay, manager, **kwargs):
     values = {
         "outcome": "refer_to_panel",
@@ -800,6 +805,8 @@ def test_the_registrant_reads_their_case(signed_in, own_case, caseworker, manage
     add_evidence(own_case, caseworker, title="Board minutes", content=b"shared", disclosed=True)
     stage_move(case=own_case, move="start_investigation", actor=caseworker, reason="x")
     hearing_make(case=own_case, kind=HearingKind.INTERIM_ORDER)
+    called_off = hearing_make(case=own_case, panel=False)
+    Hearing.objects.filter(pk=called_off.pk).update(status=HearingStatus.CANCELLED)
     before = AuditEvent.objects.count()
     response = signed_in.get(mine_url(own_case).lower())
     assert response.status_code == 200
@@ -814,7 +821,7 @@ def test_the_registrant_reads_their_case(signed_in, own_case, caseworker, manage
     (evidence,) = body["evidence"]
     assert evidence["title"] == "Board minutes"
     assert evidence["sha256"] == hashlib.sha256(b"shared").hexdigest()
-    (hearing,) = body["hearings"]
+    (hearing,) = body["hearings"]  # a cancelled hearing is left out, as on their page
     assert hearing["kind"] == "interim_order" and len(hearing["panel"]) == 3
     assert body["may_respond"] is True
     viewed = AuditEvent.objects.filter(pk__gt=before, action="cases.case.restricted_viewed")
@@ -822,7 +829,13 @@ def test_the_registrant_reads_their_case(signed_in, own_case, caseworker, manage
 
 
 def test_the_registrant_never_sees_staff_sources_or_undisclosed_evidence(
-    client, make_user, caseworker, organisation, django_capture_on_commit_callbacks
+    client,
+    make_user,
+    caseworker,
+    organisation,
+    examiners,
+    officer,
+    django_capture_on_commit_callbacks,
 ):
     user = make_user("registrant", full_name="Dev Subject")
     subject = person(("Dev", "Subject"), user=user)
@@ -832,17 +845,8 @@ def test_the_registrant_never_sees_staff_sources_or_undisclosed_evidence(
     add_evidence(case, caseworker, title="Witness statement", content=b"hidden")
     stage_move(case=case, move="start_investigation", actor=caseworker, reason="Internal note")
     stage_move(case=case, move="refer_to_examiners", actor=caseworker, reason="Internal too")
-    lay = examiner_make("lay", full_name="Lee Lay")
-    manager = examiner_make("manager", full_name="Mo Manager")
-    with django_capture_on_commit_callbacks(execute=True):
-        examiner_decide(
-            case=fresh(case),
-            outcome="warning",
-            reasons="Honesty matters to the board.",
-            lay_examiner=lay,
-            manager_examiner=manager,
-            actor=lay,
-        )
+    warned(case, examiners, django_capture_on_commit_callbacks)
+    hearing_make(case=case, kind=HearingKind.INTERIM_ORDER, officer=officer)
     client.force_login(user)
     response = client.get(mine_url(case))
     assert response.status_code == 200
@@ -853,13 +857,16 @@ def test_the_registrant_never_sees_staff_sources_or_undisclosed_evidence(
     assert decision.concern.reference not in text
     assert "Casey Worker" not in text and caseworker.email not in text
     assert "Lee Lay" not in text and "Mo Manager" not in text
+    # The panel is named to the registrant; the hearings officer who scheduled it is not.
+    assert len(body["hearings"][0]["panel"]) == 3 and officer.full_name not in text
     assert "Internal note" not in text and "Internal too" not in text
     assert "Witness statement" not in text and body["evidence"] == []
     assert body["examiner_decisions"][0]["outcome"] == "warning"
     (determination,) = body["determinations"]
     assert determination["sanction"] == "warning" and len(determination["pdf_sha256"]) == 64
     assert body["sanctions"][0]["kind"] == "warning"
-    for name in ("added_by", "issued_by", "lay_examiner", "manager_examiner", "by", "reason"):
+    staff_fields = ("added_by", "issued_by", "lay_examiner", "manager_examiner", "scheduled_by")
+    for name in (*staff_fields, "by", "reason"):
         assert f'"{name}"' not in text
 
 

@@ -415,6 +415,12 @@ def test_the_hearing_page_for_a_member_of_its_panel(client, case, hearing, bundl
     assert f'href="{case_url(case)}"' not in html
     assert hearing_url(hearing, "cases:hearing_panel") not in html
     assert "Back to your hearings" in text_of(response)
+    # The allegations and the registrant's response are restricted: the reading is recorded.
+    event = AuditEvent.objects.get(action="cases.hearing.restricted_viewed")
+    assert event.actor == member and event.payload_data["fields"] == [
+        "allegations",
+        "registrant_response",
+    ]
 
 
 def test_a_panel_member_downloads_the_bundle_and_it_is_audited(client, case, hearing, bundle):
@@ -516,6 +522,21 @@ def test_the_panel_page_shows_each_persons_category_and_conflicts(
     assert "Conflict: Cora Conflict declared an interest in Leeds Teaching Hospitals" in page
     assert "the same organisation in the past five years" in page
     assert "Conflict: Lee Lay" not in page
+
+
+def test_the_panel_page_runs_a_bounded_number_of_queries(
+    client, officer, open_hearing, pool, django_assert_max_num_queries
+):
+    url = hearing_url(open_hearing, "cases:hearing_panel")
+    as_user(client, officer)
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    for number in range(10):
+        panel_member_make("lay" if number % 2 else "manager", full_name=f"Extra Member {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text_of(client.get(url))
+    assert "Extra Member 9" in page
+    assert "Conflict: Cora Conflict" in page
 
 
 def test_a_panel_without_a_lay_chair_is_refused(client, officer, open_hearing, pool):
@@ -900,19 +921,17 @@ def test_someone_elses_hearing_is_not_found(client, hearing):
 # --- The case pages ---------------------------------------------------------------------
 
 
-def test_the_case_page_shows_hearings_and_interim_orders_to_a_hearings_officer(
-    client, officer, case, hearing
-):
+def test_the_case_page_shows_hearings_to_a_hearings_officer(client, officer, case, hearing):
     response = as_user(client, officer).get(case_url(case))
     html = response.content.decode()
     page = text_of(response)
     assert '<h2 id="hearings">Hearings</h2>' in html
-    assert '<h2 id="interim-orders">Interim orders</h2>' in html
     assert "30 November 2026" in page and "Complete" in page and "Scheduled" in page
     assert hearing_url(hearing) in html
     assert case_url(case, "cases:hearing_schedule") in html
-    assert "No interim order has been made on this case" in page
-    assert "An interim order is made at an interim order hearing" in page
+    # No interim order, and no interim order hearing to make one at: nothing to show.
+    assert 'id="interim-orders"' not in html
+    assert "Make an interim order" not in page and "can be made at" not in page
 
 
 def test_the_case_page_shows_hearings_without_actions_to_a_caseworker(client, case, hearing):
@@ -936,6 +955,21 @@ def test_the_case_page_offers_an_interim_order_and_its_review(
     assert case_url(interim_case, "cases:interim_order_review", order_id=order.pk) in html
     page = text_of(response)
     assert "Interim suspension" in page and "In force" in page and "2 November 2027" in page
+
+
+def test_the_case_page_says_when_an_interim_order_can_be_made(client, officer, interim_case):
+    hearing_make(
+        case=interim_case,
+        kind=HearingKind.INTERIM_ORDER,
+        starts_on=TODAY + dt.timedelta(days=14),
+        officer=officer,
+    )
+    response = as_user(client, officer).get(case_url(interim_case))
+    assert '<h2 id="interim-orders">Interim orders</h2>' in response.content.decode()
+    assert case_url(interim_case, "cases:interim_order_make") not in response.content.decode()
+    assert "An interim order can be made at the interim order hearing, on 16 November 2026 or " in (
+        text_of(response)
+    )
 
 
 def test_the_registrant_reads_the_hearing_notice_on_their_case(client, account, case, hearing):

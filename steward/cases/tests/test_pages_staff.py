@@ -360,6 +360,28 @@ def test_other_staff_read_the_case_but_see_no_forms(client, case, make_user):
     assert "Add an allegation" not in page
 
 
+SECTIONS = ('id="examiners"', 'id="hearings"', 'id="interim-orders"', 'id="outcomes"')
+
+
+@pytest.mark.parametrize("role", ["caseworker", "case_examiner", "registrar"])
+def test_a_case_at_triage_shows_no_empty_sections(client, case, make_user, role):
+    client.force_login(make_user(role))
+    page = client.get(case_url(case)).content.decode()
+    for section in SECTIONS:
+        assert section not in page, section
+    assert "No hearings" not in page and "No appeals" not in page
+
+
+def test_a_hearings_officer_is_offered_a_hearing_at_triage_and_nothing_else(
+    client, case, make_user
+):
+    client.force_login(make_user("hearings_officer"))
+    page = client.get(case_url(case)).content.decode()
+    assert 'id="hearings"' in page and case_url(case, "cases:hearing_schedule") in page
+    for section in ('id="examiners"', 'id="interim-orders"', 'id="outcomes"'):
+        assert section not in page, section
+
+
 # --- Allegations ------------------------------------------------------------------
 
 
