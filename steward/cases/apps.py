@@ -17,6 +17,11 @@ ensure_appeal_schedule = daily_schedule(
     func="steward.cases.tasks.daily_appeal_windows_close",
     at=dt.time(0, 45),
 )
+ensure_reviews_schedule = daily_schedule(
+    name="cases daily reviews reminder",
+    func="steward.cases.tasks.daily_reviews_remind",
+    at=dt.time(7, 15),
+)
 
 
 class CasesConfig(AppConfig):
@@ -31,3 +36,4 @@ class CasesConfig(AppConfig):
         vetting_checks.register()
         post_migrate.connect(ensure_lapse_schedule, sender=self, dispatch_uid="cases-lapse")
         post_migrate.connect(ensure_appeal_schedule, sender=self, dispatch_uid="cases-appeals")
+        post_migrate.connect(ensure_reviews_schedule, sender=self, dispatch_uid="cases-reviews")

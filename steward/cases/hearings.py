@@ -28,7 +28,7 @@ from steward.cases.models import (
     HearingStatus,
     Stage,
 )
-from steward.cases.panels import PANEL_SIZE
+from steward.cases.panels import PANEL_SIZE, StaleHearing
 from steward.cases.stages import stage_move
 from steward.cases.tell import notify_registrant, notify_staff
 from steward.cases.text import clean_text
@@ -48,14 +48,6 @@ DETERMINATION_FOR_KIND = {
     HearingKind.SUBSTANTIVE: DeterminationKind.PANEL,
     HearingKind.REVIEW: DeterminationKind.REVIEW,
 }
-
-
-class StaleHearing(ValidationError):
-    def __init__(self):
-        super().__init__(
-            "Someone else changed this hearing while you were working on it. "
-            "Check the latest details and try again."
-        )
 
 
 def _require_officer(actor) -> None:

@@ -5,6 +5,7 @@ the earlier panel) until the hearing is held."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from steward.audit.services import audit_record
 from steward.cases.conflicts import conflicts_for
@@ -17,13 +18,25 @@ from steward.notifications.services import notify
 PANEL_SIZE = 3
 
 
+class StaleHearing(ValidationError):
+    def __init__(self):
+        super().__init__(
+            "Someone else changed this hearing while you were working on it. "
+            "Check the latest details and try again."
+        )
+
+
 def _name(user) -> str:
     return user.full_name or "This person"
 
 
-def panel_form(*, hearing: Hearing, members: list, chair, actor) -> list[PanelSeat]:
+def panel_form(
+    *, hearing: Hearing, members: list, chair, actor, expected_version: int | None = None
+) -> list[PanelSeat]:
     """Seat the panel for a hearing not yet held, replacing any earlier panel. Each
-    refusal names the person and the reason."""
+    refusal names the person and the reason. ``expected_version`` is the hearing's
+    version the officer was shown: refused (``StaleHearing``) if it has changed since,
+    so two officers never overwrite each other's panel unseen."""
     user = actor_user(actor)
     if user is None or not user.has_perm("cases.arrange_hearings"):
         raise PermissionDenied("Only hearings officers form panels.")
@@ -64,6 +77,9 @@ def panel_form(*, hearing: Hearing, members: list, chair, actor) -> list[PanelSe
         locked = Hearing.objects.select_for_update(of=("self",)).get(pk=hearing.pk)
         if locked.status != HearingStatus.SCHEDULED:
             raise ValidationError("The hearing has moved on since you opened it: check it again.")
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleHearing()
+        Hearing.objects.filter(pk=locked.pk).update(version=F("version") + 1)
         earlier = list(locked.panel.values_list("member_id", flat=True))
         locked.panel.all().delete()
         created = [

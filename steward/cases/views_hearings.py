@@ -358,6 +358,16 @@ def panel(request, reference, hearing_id):
                     members=[by_pk[pk] for pk in data["members"]],
                     chair=by_pk[data["chair"]],
                     actor=request.user,
+                    expected_version=data["version"],
+                )
+            except StaleHearing:
+                hearing.refresh_from_db()
+                form = redrawn(
+                    PanelForm,
+                    request.POST,
+                    version=hearing.version,
+                    message=STALE_PAGE,
+                    people=people,
                 )
             except ValidationError as error:
                 _panel_errors(form, error)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from steward.accounts.models import RoleAssignment
 from steward.audit.models import AuditEvent
 from steward.cases.models import DeclaredInterest, HearingStatus, PanelSeat, Stage
-from steward.cases.panels import panel_form
+from steward.cases.panels import StaleHearing, panel_form
 from steward.cases.tests.factories import (
     case_make,
     hearing_make,
@@ -182,6 +182,23 @@ def test_forming_again_replaces_the_earlier_panel(world):
     # Only the newcomer is told again.
     assert Notification.objects.filter(user=new_manager).count() == 1
     assert Notification.objects.filter(user=world.chair).count() == 1
+
+
+def test_a_panel_formed_from_a_version_of_the_hearing_since_changed_is_refused(world):
+    shown = world.hearing.version
+    _form(world)  # another officer forms the panel first
+    world.hearing.refresh_from_db()
+    assert world.hearing.version == shown + 1
+    with pytest.raises(StaleHearing):
+        panel_form(
+            hearing=world.hearing,
+            members=[world.chair, world.lay, panel_member_make("manager", full_name="Max")],
+            chair=world.chair,
+            actor=world.officer,
+            expected_version=shown,
+        )
+    assert world.hearing.panel.filter(member=world.manager).exists()
+    assert not world.hearing.panel.filter(member__full_name="Max").exists()
 
 
 def test_the_panel_cannot_change_once_the_hearing_is_held(world):

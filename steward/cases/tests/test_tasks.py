@@ -38,3 +38,40 @@ def test_the_lapse_job_ends_a_sanction_whose_time_is_up(travel, make_user):
     assert tasks.daily_sanctions_lapse() == "1 sanction ended."
     sanction.refresh_from_db()
     assert sanction.status == SanctionStatus.ENDED
+
+
+def test_the_reviews_job_is_scheduled_and_says_what_it_did():
+    assert Schedule.objects.filter(func="steward.cases.tasks.daily_reviews_remind").exists()
+    assert tasks.daily_reviews_remind() == "Reminded hearings officers of 0 reviews."
+
+
+def test_hearings_officers_are_reminded_twice_of_a_review_to_arrange(travel, make_user):
+    from django.conf import settings
+
+    from steward.notifications.models import Notification
+
+    travel(TODAY)
+    officer = make_user("hearings_officer")
+    case = make_case(make_registrant(), make_user("caseworker"))
+    sanction = decide(case, officer, "suspension", ends_on=months_later(10))
+    review_by = sanction.review_by
+    notice = dt.timedelta(days=settings.CASES_HEARING_NOTICE_DAYS)
+
+    def reminders() -> list[str]:
+        return list(
+            Notification.objects.filter(user=officer, subject__contains="to arrange")
+            .order_by("pk")
+            .values_list("body", flat=True)
+        )
+
+    travel(review_by - notice - dt.timedelta(days=1))
+    assert tasks.daily_reviews_remind() == "Reminded hearings officers of 0 reviews."
+    travel(review_by - notice)
+    assert tasks.daily_reviews_remind() == "Reminded hearings officers of 1 review."
+    assert f"Case {case.reference}: review by" in reminders()[0]
+    travel(review_by - notice + dt.timedelta(days=1))  # no daily stream
+    assert tasks.daily_reviews_remind() == "Reminded hearings officers of 0 reviews."
+    travel(review_by)
+    assert tasks.daily_reviews_remind() == "Reminded hearings officers of 1 review."
+    assert reminders()[-1].endswith("(today)")
+    assert len(reminders()) == 2
