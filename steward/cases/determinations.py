@@ -36,6 +36,7 @@ from steward.cases.text import TEXT_LIMIT, clean_text
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
+from steward.core.stale import StaleEdit
 
 # How each sanction is named in the middle of a sentence.
 SANCTION_PHRASES = {
@@ -51,12 +52,11 @@ PANEL_KINDS = frozenset({DeterminationKind.PANEL, DeterminationKind.REVIEW})
 SUMMARY_LIMIT = 2_000
 
 
-class StaleDetermination(ValidationError):
-    def __init__(self):
-        super().__init__(
-            "Someone else changed this determination while you were working on it. "
-            "Check the latest version and record your changes again."
-        )
+class StaleDetermination(StaleEdit):
+    default_message = (
+        "Someone else changed this determination while you were working on it. "
+        "Check the latest version and record your changes again."
+    )
 
 
 # --- Shared by the decision services ---------------------------------------------

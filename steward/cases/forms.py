@@ -9,10 +9,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django import forms
 
 from steward.cases.services import MAX_EVIDENCE_BYTES
-from steward.core import clock
+from steward.concerns.forms_staff import CitingForm, conduct_date_field
 from steward.core.nhsuk_forms import (
-    RELOAD,
-    NhsukDateField,
     NhsukForm,
     filter_field,
     text_field,
@@ -118,6 +116,16 @@ class UploadForm(NhsukForm):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
 
+    @classmethod
+    def from_request(cls, request):
+        """The form bound to a POST, and the status to answer with: 413, with the form
+        saying why, when the request is larger than an upload may be."""
+        if request_too_large(request):
+            form = cls(request.POST, {}, too_large=True)
+            form.is_valid()
+            return form, 413
+        return cls(request.POST, request.FILES), 200
+
     def clean_file(self):
         if self.too_large:
             raise forms.ValidationError(
@@ -171,21 +179,11 @@ class CaseSearchForm(NhsukForm):
 class ConductDateForm(NhsukForm):
     """The first step of adding an allegation: which version of the standards applies."""
 
-    conduct_on = NhsukDateField(
-        name="Date of the conduct",
-        label="When did the conduct happen?",
-        help_text="The standards in force on this date are cited. For example, 15 3 2026",
-        latest=clock.today,
-        error_messages={"required": "Enter the date of the conduct"},
-    )
+    conduct_on = conduct_date_field(hint="The standards in force on this date are cited.")
 
 
-class AllegationForm(NhsukForm):
-    conduct_on = forms.DateField(
-        widget=forms.HiddenInput,
-        input_formats=["%Y-%m-%d"],
-        error_messages={"required": RELOAD, "invalid": RELOAD},
-    )
+class AllegationForm(CitingForm):
+    field_order = ["conduct_on", "text", "standards", "never_events"]
     text = long_text(
         "The allegation",
         required_message="Enter the allegation",
@@ -193,27 +191,6 @@ class AllegationForm(NhsukForm):
         "sees this.",
         rows=6,
     )
-    standards = forms.MultipleChoiceField(
-        label="Standards the conduct may breach",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose standards from the list"},
-    )
-    never_events = forms.MultipleChoiceField(
-        label="Never events",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose never events from the list"},
-    )
-
-    def __init__(self, *args, citable, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["standards"].choices = [
-            (c.ref, f"{c.ref} {c.title}") for c in citable.standards
-        ]
-        self.fields["never_events"].choices = [
-            (c.ref, f"{c.ref} {c.title}") for c in citable.never_events
-        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -227,9 +204,6 @@ class AllegationForm(NhsukForm):
                 "standards", "Choose at least one standard or never event the conduct may breach"
             )
         return cleaned
-
-    def refs(self) -> list[str]:
-        return [*self.cleaned_data.get("standards", []), *self.cleaned_data.get("never_events", [])]
 
 
 class EvidenceForm(UploadForm):

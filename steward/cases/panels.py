@@ -13,17 +13,17 @@ from steward.cases.examiners import categories_held
 from steward.cases.models import Hearing, HearingStatus, PanelSeat
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
+from steward.core.stale import StaleEdit
 from steward.notifications.services import notify
 
 PANEL_SIZE = 3
 
 
-class StaleHearing(ValidationError):
-    def __init__(self):
-        super().__init__(
-            "Someone else changed this hearing while you were working on it. "
-            "Check the latest details and try again."
-        )
+class StaleHearing(StaleEdit):
+    default_message = (
+        "Someone else changed this hearing while you were working on it. "
+        "Check the latest details and try again."
+    )
 
 
 def _name(user) -> str:

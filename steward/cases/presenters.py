@@ -84,8 +84,7 @@ def person_name(user) -> str:
 
 
 def registrant_text(case: Case) -> str:
-    registrant = case.registrant
-    return f"{registrant.display_name} ({registrant.registration_number})"
+    return str(case.registrant)
 
 
 # --- The case list ------------------------------------------------------------------
@@ -342,9 +341,7 @@ def recommendation_rows(decisions) -> list[RecommendationRow]:
             RecommendationRow(
                 pk=decision.pk,
                 concern=decision.concern.reference,
-                manager=f"{registrant.display_name} ({registrant.registration_number})"
-                if registrant
-                else "Someone not on the register",
+                manager=str(registrant) if registrant else "Someone not on the register",
                 decided=uk_date(decision.decided_at),
                 href=reverse("cases:open_concern", kwargs={"pk": decision.pk}),
             )
@@ -367,10 +364,7 @@ def not_fit_rows(referrals) -> list[NotFitRow]:
         NotFitRow(
             pk=referral.pk,
             reference=referral.reference,
-            registrant=(
-                f"{referral.assessment.registrant.display_name} "
-                f"({referral.assessment.registrant.registration_number})"
-            ),
+            registrant=str(referral.assessment.registrant),
             organisation=referral.assessment.organisation.name,
             referred=uk_date(referral.created_at),
             href=reverse("cases:open_not_fit", kwargs={"pk": referral.pk}),

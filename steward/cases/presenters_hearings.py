@@ -134,6 +134,11 @@ def may_arrange(user) -> bool:
     return user.has_perm("cases.arrange_hearings")
 
 
+def may_respond(hearing: Hearing, *, today: dt.date) -> bool:
+    """The registrant may respond to a scheduled hearing until the day before it."""
+    return hearing.status == HearingStatus.SCHEDULED and today < hearing.starts_on
+
+
 def interim_hearings(*, case: Case, user, started: bool) -> list[Hearing]:
     """The case's interim order hearings (not cancelled or adjourned) the person may
     act at: a hearings officer any, a panel member those they sit on; with
@@ -241,10 +246,7 @@ def review_rows(sanctions, *, user, today: dt.date) -> list[ReviewRow]:
             action = ("", "")
         rows.append(
             ReviewRow(
-                registrant=(
-                    f"{sanction.registrant.display_name} "
-                    f"({sanction.registrant.registration_number})"
-                ),
+                registrant=str(sanction.registrant),
                 reference=case.reference,
                 case_href=case_url(case),
                 what=order_kind_text(sanction),
@@ -639,7 +641,7 @@ def mine_section(*, case, user) -> dict:
                 scheduled=scheduled,
                 panel=seat_views(seats),
                 respond_by=uk_date(hearing.starts_on - dt.timedelta(days=1)),
-                may_respond=scheduled and today < hearing.starts_on,
+                may_respond=may_respond(hearing, today=today),
                 respond_url=reverse(
                     "cases:mine_hearing_respond",
                     kwargs={"reference": case.reference, "hearing_id": hearing.pk},

@@ -389,6 +389,24 @@ def _interim_terms(kind, conditions) -> tuple[str, str]:
     return kind, ""
 
 
+def _interim_create(
+    *, case: Case, kind: str, conditions: str, ends_on: dt.date, published: bool, today: dt.date
+) -> Sanction:
+    """A new interim order in force from today (shown publicly while in force only)."""
+    return Sanction.objects.create(
+        registrant_id=case.registrant_id,
+        case=case,
+        kind=kind,
+        interim=True,
+        effective_from=today,
+        ends_on=ends_on,
+        review_by=_interim_review_by(today=today, ends_on=ends_on),
+        conditions=conditions,
+        published=published,
+        publish_until=None,
+    )
+
+
 def interim_order_make(
     *, case: Case, kind: str, months: int, conditions: str = "", hearing: Hearing, actor
 ) -> Sanction:
@@ -411,17 +429,13 @@ def interim_order_make(
                 "An interim order is already in force on this case: review it to vary or revoke it."
             )
         ends_on = today + relativedelta(months=months)
-        sanction = Sanction.objects.create(
-            registrant_id=locked.registrant_id,
+        sanction = _interim_create(
             case=locked,
             kind=kind,
-            interim=True,
-            effective_from=today,
-            ends_on=ends_on,
-            review_by=_interim_review_by(today=today, ends_on=ends_on),
             conditions=conditions,
+            ends_on=ends_on,
             published=not locked.health_related,
-            publish_until=None,  # shown while in force only
+            today=today,
         )
         _status_sync(
             registrant_id=locked.registrant_id,
@@ -493,17 +507,13 @@ def interim_order_review(
                 conditions if conditions is not None else locked.conditions,
             )
             _close(locked, status=SanctionStatus.SUPERSEDED, on=today)
-            result = Sanction.objects.create(
-                registrant_id=locked.registrant_id,
+            result = _interim_create(
                 case=case,
                 kind=new_kind,
-                interim=True,
-                effective_from=today,
-                ends_on=locked.ends_on,
-                review_by=_interim_review_by(today=today, ends_on=locked.ends_on),
                 conditions=new_conditions,
+                ends_on=locked.ends_on,
                 published=locked.published,
-                publish_until=None,
+                today=today,
             )
             events = [AlertEvent(locked, ended=True), AlertEvent(result)]
         else:

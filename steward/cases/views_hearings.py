@@ -32,7 +32,7 @@ from steward.audit.services import audit_record_view
 from steward.cases import presenters_hearings as present
 from steward.cases import selectors, selectors_hearings, services
 from steward.cases.access import own_case, redrawn, staff_case
-from steward.cases.forms import MAX_EVIDENCE_TEXT, UploadedFile, request_too_large
+from steward.cases.forms import MAX_EVIDENCE_TEXT, UploadedFile
 from steward.cases.forms_hearings import (
     ON_THE_PAPERS,
     ConfirmForm,
@@ -583,22 +583,17 @@ def mine_respond(request, reference, hearing_id):
     if hearing is None or hearing.status == HearingStatus.CANCELLED:
         raise Http404("Your case has no hearing with that number.")
     today = clock.today()
-    may_respond = hearing.status == HearingStatus.SCHEDULED and today < hearing.starts_on
+    may_respond = present.may_respond(hearing, today=today)
     status = 200
     form = HearingResponseForm(initial={"response": hearing.registrant_response})
     if request.method == "POST":
-        if request_too_large(request):
-            form = HearingResponseForm(request.POST, {}, too_large=True)
-            form.is_valid()
-            status = 413
-        else:
-            form = HearingResponseForm(request.POST, request.FILES)
-            if may_respond and form.is_valid() and _record_response(request, case, hearing, form):
-                messages.success(
-                    request,
-                    "Your response has been sent. The panel will read it before the hearing.",
-                )
-                return redirect(mine_url(case, "hearings"))
+        form, status = HearingResponseForm.from_request(request)
+        if may_respond and form.is_valid() and _record_response(request, case, hearing, form):
+            messages.success(
+                request,
+                "Your response has been sent. The panel will read it before the hearing.",
+            )
+            return redirect(mine_url(case, "hearings"))
     return render(
         request,
         "cases/hearings/respond.jinja",

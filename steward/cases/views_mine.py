@@ -23,7 +23,7 @@ from steward.cases import (
     services,
 )
 from steward.cases.access import own_case
-from steward.cases.forms import MAX_EVIDENCE_TEXT, ResponseForm, UploadedFile, request_too_large
+from steward.cases.forms import MAX_EVIDENCE_TEXT, ResponseForm, UploadedFile
 from steward.cases.models import OPEN_STAGES
 from steward.cases.views_staff import file_response
 from steward.concerns.selectors import cited_titles
@@ -92,35 +92,29 @@ def mine_detail(request, reference):
 @permission_required(LIST_PERMISSION)
 def mine_respond(request, reference):
     case = own_case(request, reference, perm="cases.respond")
-    status = 200
-    if request_too_large(request):
-        form = ResponseForm(request.POST, {}, too_large=True)
-        form.is_valid()
-        status = 413
-    else:
-        form = ResponseForm(request.POST, request.FILES)
-        if form.is_valid():
-            sent = {}
-            if form.cleaned_data.get("file"):
-                upload = UploadedFile(form.cleaned_data["file"])
-                sent = {
-                    "file_name": upload.file_name,
-                    "media_type": upload.media_type,
-                    "content": upload.content,
-                }
-            try:
-                services.response_send(
-                    case=case,
-                    text=form.cleaned_data["text"],
-                    file_title=form.cleaned_data["file_title"],
-                    actor=request.user,
-                    **sent,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Your response has been sent to the regulator.")
-                return redirect(_mine_url(case) + "#evidence")
+    form, status = ResponseForm.from_request(request)
+    if form.is_valid():
+        sent = {}
+        if form.cleaned_data.get("file"):
+            upload = UploadedFile(form.cleaned_data["file"])
+            sent = {
+                "file_name": upload.file_name,
+                "media_type": upload.media_type,
+                "content": upload.content,
+            }
+        try:
+            services.response_send(
+                case=case,
+                text=form.cleaned_data["text"],
+                file_title=form.cleaned_data["file_title"],
+                actor=request.user,
+                **sent,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your response has been sent to the regulator.")
+            return redirect(_mine_url(case) + "#evidence")
     return _render_case(request, case, form=form, status=status)
 
 

@@ -85,7 +85,7 @@ def case_open_concern(request, pk):
             "form": form,
             "decision": decision,
             "concern": concern,
-            "manager": f"{subject.display_name} ({subject.registration_number})" if subject else "",
+            "manager": str(subject) if subject else "",
             "decided": uk_date(decision.decided_at),
             "cited": [
                 {"ref": ref, "title": titles.get((decision.standards_version_id, ref), "")}
@@ -122,10 +122,7 @@ def case_open_not_fit(request, pk):
         {
             "form": form,
             "referral": referral,
-            "registrant": (
-                f"{assessment.registrant.display_name} "
-                f"({assessment.registrant.registration_number})"
-            ),
+            "registrant": str(assessment.registrant),
             "organisation": assessment.organisation.name,
             "referred": uk_date(referral.created_at),
             "referral_url": reverse("fitness:referral", kwargs={"pk": referral.pk})

@@ -35,7 +35,6 @@ from steward.cases.forms import (
     EvidenceForm,
     MoveForm,
     UploadedFile,
-    request_too_large,
 )
 from steward.cases.models import OPEN_STAGES
 from steward.cases.stages import MOVES, hand_moves_from, stage_move
@@ -186,34 +185,28 @@ def case_detail(request, reference):
 @permission_required("cases.build_case")
 def evidence_add(request, reference):
     case = staff_case(request, reference)
-    status = 200
-    if request_too_large(request):
-        form = EvidenceForm(request.POST, {}, too_large=True)
-        form.is_valid()
-        status = 413
-    else:
-        form = EvidenceForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = UploadedFile(form.cleaned_data["file"])
-            try:
-                evidence = services.evidence_add(
-                    case=case,
-                    title=form.cleaned_data["title"],
-                    file_name=upload.file_name,
-                    media_type=upload.media_type,
-                    content=upload.content,
-                    actor=request.user,
-                    disclosed=form.cleaned_data["disclosed"] == "yes",
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Evidence {evidence.number}, {evidence.title}, is added to the case"
-                    + (" and disclosed to the registrant." if evidence.disclosed else "."),
-                )
-                return redirect(detail_url(case) + "#evidence")
+    form, status = EvidenceForm.from_request(request)
+    if form.is_valid():
+        upload = UploadedFile(form.cleaned_data["file"])
+        try:
+            evidence = services.evidence_add(
+                case=case,
+                title=form.cleaned_data["title"],
+                file_name=upload.file_name,
+                media_type=upload.media_type,
+                content=upload.content,
+                actor=request.user,
+                disclosed=form.cleaned_data["disclosed"] == "yes",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Evidence {evidence.number}, {evidence.title}, is added to the case"
+                + (" and disclosed to the registrant." if evidence.disclosed else "."),
+            )
+            return redirect(detail_url(case) + "#evidence")
     return _render_detail(request, case, forms={"evidence": form}, status=status)
 
 
@@ -307,7 +300,7 @@ def allegation_add(request, reference):
                     case=case,
                     text=form.cleaned_data["text"],
                     conduct_on=form.cleaned_data["conduct_on"],
-                    refs=form.refs(),
+                    refs=form.cited_refs(),
                     actor=request.user,
                 )
             except ValidationError as error:

@@ -93,36 +93,34 @@ class NoteForm(NhsukForm):
     )
 
 
-class ConductDateForm(NhsukForm):
-    """The first step of triage: which version of the standards applies."""
-
-    conduct_on = NhsukDateField(
+def conduct_date_field(*, hint: str) -> NhsukDateField:
+    """When the conduct happened (today or before), which picks the standards to cite."""
+    return NhsukDateField(
         name="Date of the conduct",
         label="When did the conduct happen?",
-        help_text="The standards in force on this date apply. For example, 15 3 2026",
+        help_text=f"{hint} For example, 15 3 2026",
         latest=clock.today,
         error_messages={"required": "Enter the date of the conduct"},
     )
 
 
-class TriageForm(NhsukForm):
-    version = version_field()
+class ConductDateForm(NhsukForm):
+    """The first step of triage: which version of the standards applies."""
+
+    conduct_on = conduct_date_field(hint="The standards in force on this date apply.")
+
+
+class CitingForm(NhsukForm):
+    """A form that cites standards and never events from the version in force on the
+    (hidden) date of the conduct: ``citable`` offers the choices."""
+
     conduct_on = forms.DateField(
         widget=forms.HiddenInput,
         input_formats=["%Y-%m-%d"],
         error_messages={"required": RELOAD, "invalid": RELOAD},
     )
-    outcome = forms.ChoiceField(
-        label="What do you want to do with the concern?",
-        choices=TriageOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose what to do with the concern",
-            "invalid_choice": "Choose what to do with the concern",
-        },
-    )
     standards = forms.MultipleChoiceField(
-        label="Standards",
+        label="Standards the conduct may breach",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose standards from the list"},
@@ -132,6 +130,32 @@ class TriageForm(NhsukForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose never events from the list"},
+    )
+
+    def __init__(self, *args, citable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standards"].choices = [
+            (c.ref, f"{c.ref} {c.title}") for c in citable.standards
+        ]
+        self.fields["never_events"].choices = [
+            (c.ref, f"{c.ref} {c.title}") for c in citable.never_events
+        ]
+
+    def cited_refs(self) -> list[str]:
+        return [*self.cleaned_data.get("standards", []), *self.cleaned_data.get("never_events", [])]
+
+
+class TriageForm(CitingForm):
+    field_order = ["version", "conduct_on", "outcome", "standards", "never_events"]
+    version = version_field()
+    outcome = forms.ChoiceField(
+        label="What do you want to do with the concern?",
+        choices=TriageOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what to do with the concern",
+            "invalid_choice": "Choose what to do with the concern",
+        },
     )
     reasons = long_text(
         "Your reasons",
@@ -157,15 +181,6 @@ class TriageForm(NhsukForm):
         "raised the concern or anything that could identify them.",
     )
 
-    def __init__(self, *args, citable, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["standards"].choices = [
-            (c.ref, f"{c.ref} {c.title}") for c in citable.standards
-        ]
-        self.fields["never_events"].choices = [
-            (c.ref, f"{c.ref} {c.title}") for c in citable.never_events
-        ]
-
     def clean_referred_to(self):
         code = self.cleaned_data["referred_to"].strip().upper()
         if not code:
@@ -184,6 +199,3 @@ class TriageForm(NhsukForm):
         params = radio_params(self["outcome"], hints=OUTCOME_HINTS, heading=False)
         params["fieldset"]["legend"]["size"] = "s"
         return params
-
-    def cited_refs(self) -> list[str]:
-        return [*self.cleaned_data.get("standards", []), *self.cleaned_data.get("never_events", [])]

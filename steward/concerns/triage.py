@@ -26,6 +26,8 @@ from steward.concerns.models import (
 )
 from steward.core import clock
 from steward.core.formatting import uk_date
+from steward.core.stale import StaleEdit
+from steward.core.stale import is_stale as is_stale  # callers use triage.is_stale
 from steward.core.text import clean_text
 from steward.notifications.services import notify, notify_address
 from steward.standards.selectors import citation_for
@@ -43,13 +45,8 @@ OUTCOME_STATUS = {
 }
 
 
-class StaleConcern(ValidationError):
-    def __init__(self):
-        super().__init__(STALE_MESSAGE, code="stale")
-
-
-def is_stale(error: ValidationError) -> bool:
-    return getattr(error, "code", None) == "stale"
+class StaleConcern(StaleEdit):
+    default_message = STALE_MESSAGE
 
 
 def _require(actor, perm: str, concern, message: str) -> None:

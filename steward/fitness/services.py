@@ -30,6 +30,7 @@ from steward.core import clock
 from steward.core.actors import actor_label, actor_user
 from steward.core.bulk import insert_rows
 from steward.core.formatting import uk_date
+from steward.core.stale import StaleEdit as CoreStaleEdit
 from steward.fitness import selectors
 from steward.fitness.models import (
     AUTOMATIC_CHECKS,
@@ -97,9 +98,8 @@ NON_PRACTISING_NOTE = {
 }
 
 
-class StaleEdit(ValidationError):
-    def __init__(self):
-        super().__init__(STALE_MESSAGE, code="stale")
+class StaleEdit(CoreStaleEdit):
+    default_message = STALE_MESSAGE
 
 
 # --- Helpers -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db.models import F
 from steward.audit.services import audit_record
 from steward.core import clock
 from steward.core.actors import actor_user
+from steward.core.stale import StaleEdit as CoreStaleEdit
 from steward.register.models import (
     CareerRole,
     PreviousName,
@@ -58,9 +59,8 @@ CAREER_ROLE_EDITABLE = {
 }
 
 
-class StaleEdit(ValidationError):
-    def __init__(self):
-        super().__init__(STALE_MESSAGE, code="stale")
+class StaleEdit(CoreStaleEdit):
+    default_message = STALE_MESSAGE
 
 
 def _require_reason(reason: str) -> None:

@@ -20,6 +20,7 @@ from steward.audit.services import audit_record
 from steward.core import clock
 from steward.core.actors import actor_user
 from steward.core.formatting import uk_date
+from steward.core.stale import StaleEdit as CoreStaleEdit
 from steward.standards import selectors
 from steward.standards.models import (
     CompetencyDomain,
@@ -48,9 +49,8 @@ GONE_MESSAGE = (
 )
 
 
-class StaleEdit(ValidationError):
-    def __init__(self):
-        super().__init__(STALE_MESSAGE, code="stale")
+class StaleEdit(CoreStaleEdit):
+    default_message = STALE_MESSAGE
 
 
 def published_message(number: int) -> str:

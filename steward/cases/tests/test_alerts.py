@@ -15,39 +15,23 @@ from steward.cases.sanctions import (
     sanction_from_determination,
     sanctions_lapse,
 )
-from steward.cases.tests.test_sanctions import (
+from steward.cases.tests.factories import (
     RESTRICTED,
     SUMMARY,
-    TODAY,
     decide,
     make_case,
     make_determination,
     make_registrant,
     months_later,
 )
+from steward.cases.tests.test_sanctions import TODAY
 from steward.notifications.models import Notification
 from steward.organisations.models import Organisation, OrganisationType
 from steward.references.models import AppointmentStatus
 from steward.references.tests.factories import propose
 from steward.register.services import career_role_add
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def today(travel):
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user("hearings_officer")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def _org(region, code, name):
@@ -69,12 +53,6 @@ def harrogate(region):
 @pytest.fixture
 def york(region):
     return _org(region, "RCB", "York and Scarborough Teaching Hospitals NHS Foundation Trust")
-
-
-@pytest.fixture
-def registrant(organisation):
-    """Holds a current role at Leeds (RR8)."""
-    return make_registrant(organisation)
 
 
 def _role(registrant, organisation, **dates):

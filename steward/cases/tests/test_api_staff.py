@@ -30,7 +30,7 @@ from steward.cases.models import (
     StageChange,
 )
 from steward.cases.stages import stage_move
-from steward.cases.tests.factories import examiner_make, hearing_make, person_make
+from steward.cases.tests.factories import examiner_make, hearing_make, matrix_sign_in, person_make
 from steward.cases.tests.test_pages_staff import (
     SUMMARY,
     add_evidence,
@@ -44,25 +44,13 @@ from steward.core import clock
 from steward.core.tests.matrix import ALL_ROLES, check_matrix
 from steward.register.models import Registrant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today", "skip_mfa")]
 
 TODAY = dt.date(2026, 11, 2)
 CASES = "/api/v1/cases"
 MINE = "/api/v1/cases/mine"
 CASE_STAFF = {"caseworker", "case_examiner", "hearings_officer", "registrar"}
 CONDUCT_ON = "2025-09-01"
-
-
-@pytest.fixture(autouse=True)
-def today(travel, settings):
-    settings.DEMO_SKIP_MFA = True
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker", full_name="Casey Worker", email="casey@regulator.example")
 
 
 @pytest.fixture
@@ -153,18 +141,9 @@ def ctx(make_user):
     return {"case": case}
 
 
-def _sign_in(client, role_user, ctx, role):
-    if role:
-        user = role_user(role)
-        if role == "registrant":  # the manager the case is about
-            Registrant.objects.filter(pk=ctx["case"].registrant_id).update(user=user)
-        client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_read_for_every_role(client, role_user, ctx, role):
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["case"])
     check_matrix(client, role, MATRIX, ctx)
 
 
@@ -203,7 +182,7 @@ def _writes(ctx):
 
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_change_for_every_role(client, role_user, ctx, role):
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["case"])
     failures = []
     for address, data, allowed in _writes(ctx):
         status = post(client, address, data).status_code

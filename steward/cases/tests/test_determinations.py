@@ -5,7 +5,6 @@ trail; and an issued determination never edited."""
 import datetime as dt
 import hashlib
 import io
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -29,16 +28,15 @@ from steward.cases.models import (
     Stage,
 )
 from steward.cases.tests.factories import (
-    case_make,
+    HEARING_DAY,
     hearing_make,
+    hearing_world,
     panel_member_make,
     person_make,
-    registrant_make,
 )
 from steward.notifications.models import Notification
 from steward.register.models import RegisterStatus
 
-HEARING_DAY = dt.date(2026, 7, 1)
 LESSER = {
     "advice": "Advice would not mark how serious this was.",
     "warning": "A warning would not protect the public.",
@@ -49,23 +47,7 @@ LESSER = {
 
 @pytest.fixture
 def world(db, travel):
-    travel(HEARING_DAY - dt.timedelta(days=28))
-    account = person_make("registrant", full_name="Zofia Wiśniewska")
-    registrant = registrant_make(forenames="Zofia", surname="Wiśniewska", user=account)
-    case = case_make(registrant=registrant, stage=Stage.PANEL_HEARING, allegations=2)
-    officer = person_make("hearings_officer")
-    hearing = hearing_make(case=case, officer=officer)
-    travel(HEARING_DAY)
-    hearing_held(hearing=hearing, actor=officer)
-    case.refresh_from_db()
-    return SimpleNamespace(
-        account=account,
-        case=case,
-        officer=officer,
-        hearing=hearing,
-        member=hearing.panel.get(is_chair=True).member,
-        draft=hearing.determinations.get(),
-    )
+    return hearing_world(travel)
 
 
 def _facts(world, findings=None, **kwargs):

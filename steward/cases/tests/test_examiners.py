@@ -4,7 +4,6 @@ undertakings."""
 
 import datetime as dt
 import hashlib
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -21,8 +20,8 @@ from steward.cases.models import (
     UndertakingsResponse,
 )
 from steward.cases.tests.factories import (
-    case_make,
     examiner_make,
+    examiners_world,
     person_make,
     registrant_make,
 )
@@ -33,17 +32,8 @@ TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
-def world(travel, organisation):
-    travel(TODAY)
-    account = person_make("registrant", full_name="Alex Morgan")
-    registrant = registrant_make(user=account, roles=[(organisation, dt.date(2020, 1, 1), None)])
-    return SimpleNamespace(
-        account=account,
-        case=case_make(registrant=registrant, stage=Stage.CASE_EXAMINERS),
-        lay=examiner_make("lay", full_name="Lee Lay"),
-        manager=examiner_make("manager", full_name="Mo Manager"),
-        organisation=organisation,
-    )
+def world(today, organisation):
+    return examiners_world(organisation)
 
 
 def _decide(world, outcome, **kwargs):

@@ -19,44 +19,17 @@ from steward.cases.sanctions import (
     sanctions_lapse,
 )
 from steward.cases.stages import stage_move
-from steward.cases.tests.test_sanctions import (
-    TODAY,
+from steward.cases.tests.factories import (
     decide,
     make_case,
     make_determination,
-    make_registrant,
     months_later,
     status_of,
 )
+from steward.cases.tests.test_sanctions import TODAY
 from steward.register.models import RegisterStatus, StatusChange
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def today(travel):
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user("hearings_officer")
-
-
-@pytest.fixture
-def registrant(organisation):
-    return make_registrant(organisation)
-
-
-@pytest.fixture
-def case(registrant, caseworker):
-    return make_case(registrant, caseworker)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ every refusal), the registrant's answer to undertakings, declared interests, and
 the case pages show of the decisions."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -25,11 +24,12 @@ from steward.cases.tests.factories import (
     case_make,
     caseworker_make,
     examiner_make,
+    examiners_world,
     person_make,
     registrant_make,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today", "skip_mfa")]
 
 TODAY = dt.date(2026, 6, 1)
 QUEUE = reverse("cases:examiners")
@@ -38,26 +38,11 @@ REASONS = "The evidence shows a realistic prospect of a finding of impairment."
 UNDERTAKINGS = "Complete training in board governance within six months."
 
 
-@pytest.fixture(autouse=True)
-def today(travel, settings):
-    settings.DEMO_SKIP_MFA = True
-    travel(TODAY)
-    return TODAY
-
-
 @pytest.fixture
 def world(organisation):
-    account = person_make("registrant", full_name="Alex Morgan")
-    registrant = registrant_make(user=account, roles=[(organisation, dt.date(2020, 1, 1), None)])
-    return SimpleNamespace(
-        account=account,
-        registrant=registrant,
-        case=case_make(registrant=registrant, stage=Stage.CASE_EXAMINERS),
-        lay=examiner_make("lay", full_name="Lee Lay"),
-        manager=examiner_make("manager", full_name="Mo Manager"),
-        other_lay=examiner_make("lay", full_name="Lou Otherlay"),
-        organisation=organisation,
-    )
+    world = examiners_world(organisation)
+    world.other_lay = examiner_make("lay", full_name="Lou Otherlay")
+    return world
 
 
 def decide_url(case) -> str:

@@ -38,17 +38,10 @@ from steward.cases.tests.factories import (
 from steward.notifications.models import Notification
 from steward.register.models import RegisterStatus, Registrant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today", "skip_mfa")]
 
 TODAY = dt.date(2026, 11, 2)
 HEARINGS = reverse("cases:hearings")
-
-
-@pytest.fixture(autouse=True)
-def today(travel, settings):
-    settings.DEMO_SKIP_MFA = True
-    travel(TODAY)
-    return TODAY
 
 
 @pytest.fixture

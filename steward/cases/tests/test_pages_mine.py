@@ -32,22 +32,10 @@ from steward.cases.tests.test_pages_staff import (
 from steward.concerns.tests.factories_staff import REPORTER, WHAT
 from steward.core import clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today", "skip_mfa")]
 
 TODAY = dt.date(2026, 11, 2)
 MINE = reverse("cases:mine")
-
-
-@pytest.fixture(autouse=True)
-def today(travel, settings):
-    settings.DEMO_SKIP_MFA = True
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker", full_name="Casey Worker", email="casey@regulator.example")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ hearings officer, superseding and never editing the earlier determination)."""
 
 import datetime as dt
 import hashlib
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -20,7 +19,6 @@ from steward.cases.determinations import (
     impairment_record,
     sanction_record,
 )
-from steward.cases.hearings import hearing_held
 from steward.cases.models import (
     Appeal,
     AppealStatus,
@@ -33,8 +31,10 @@ from steward.cases.models import (
     Stage,
 )
 from steward.cases.tests.factories import (
+    HEARING_DAY,
     case_make,
     hearing_make,
+    hearing_world,
     panel_member_make,
     person_make,
     registrant_make,
@@ -42,9 +42,8 @@ from steward.cases.tests.factories import (
 from steward.notifications.models import Notification
 from steward.register.models import RegisterStatus, Registrant
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("skip_mfa")]
 
-HEARING_DAY = dt.date(2026, 7, 1)
 APPEAL_BY = dt.date(2026, 7, 29)
 LESSER = {
     "advice": "Advice would not mark how serious this was.",
@@ -57,38 +56,6 @@ PUBLISHED = "Suspended for approving misleading board papers."
 
 
 # --- Builders other test modules share ------------------------------------------------
-
-
-def hearing_world(travel, *, organisation=None, health_related=False, allegations=2):
-    """A substantive hearing held on 1 July 2026, its draft determination, and the
-    people around it: the registrant (with a role at ``organisation``), the hearings
-    officer, the three panel members."""
-    travel(HEARING_DAY - dt.timedelta(days=28))
-    account = person_make("registrant", full_name="Zofia Wiśniewska")
-    roles = [(organisation, dt.date(2021, 4, 1), None)] if organisation else []
-    registrant = registrant_make(forenames="Zofia", surname="Wiśniewska", user=account, roles=roles)
-    case = case_make(
-        registrant=registrant,
-        stage=Stage.PANEL_HEARING,
-        allegations=allegations,
-        health_related=health_related,
-    )
-    officer = person_make("hearings_officer", full_name="Fiona MacLeod")
-    hearing = hearing_make(case=case, officer=officer)
-    travel(HEARING_DAY)
-    hearing_held(hearing=hearing, actor=officer)
-    case.refresh_from_db()
-    seats = list(hearing.panel.select_related("member").order_by("-is_chair", "pk"))
-    return SimpleNamespace(
-        account=account,
-        registrant=registrant,
-        case=case,
-        officer=officer,
-        hearing=hearing,
-        member=seats[0].member,
-        other_member=seats[1].member,
-        draft=hearing.determinations.get(),
-    )
 
 
 def record_all(world, *, sanction="suspension", ends_on=dt.date(2027, 1, 1)):
@@ -134,11 +101,6 @@ def outcome_url(world, name="cases:hearing_outcome") -> str:
 
 
 # --- Fixtures -------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.DEMO_SKIP_MFA = True
 
 
 @pytest.fixture

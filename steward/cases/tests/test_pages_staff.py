@@ -25,7 +25,7 @@ from steward.fitness.tests.factories_assessments import (
 from steward.register.numbers import registration_number
 from steward.register.services import registrant_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today", "skip_mfa")]
 
 TODAY = dt.date(2026, 11, 2)
 SUMMARY = "The director approved board papers that misstated the waiting list."
@@ -89,24 +89,6 @@ def recommended(organisation, caseworker, registrant=None, **kwargs):
 
 
 # --- Fixtures ---------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def today(travel, settings):
-    settings.DEMO_SKIP_MFA = True
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker", full_name="Casey Worker")
-
-
-@pytest.fixture
-def signed_in(client, caseworker):
-    client.force_login(caseworker)
-    return client
 
 
 @pytest.fixture

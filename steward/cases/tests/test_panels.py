@@ -26,8 +26,7 @@ TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
-def world(travel, organisation):
-    travel(TODAY)
+def world(today, organisation):
     registrant = registrant_make(roles=[(organisation, dt.date(2020, 1, 1), None)])
     case = case_make(registrant=registrant, stage=Stage.PANEL_HEARING)
     return SimpleNamespace(

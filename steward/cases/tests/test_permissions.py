@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from steward.accounts.roles import REGULATOR_ROLES
 from steward.cases.models import Evidence
+from steward.cases.tests.factories import matrix_sign_in
 from steward.cases.tests.test_pages_staff import (
     add_evidence,
     not_fit_referral,
@@ -60,18 +61,10 @@ def ctx(make_user, organisation):
     }
 
 
-def _sign_in(client, role_user, ctx, role):
-    if role:
-        user = role_user(role)
-        if role == "registrant":  # the manager the case is about
-            Registrant.objects.filter(pk=ctx["case"].registrant_id).update(user=user)
-        client.force_login(user)
-
-
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_page_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True  # enrolment is tested on its own
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["case"])
     check_matrix(client, role, MATRIX, ctx)
 
 
@@ -110,7 +103,7 @@ def _posts(ctx):
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_change_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["case"])
     check_posts(client, role, _posts(ctx))
     # Empty forms change nothing, whoever sends them.
     assert Evidence.objects.count() == 1

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from steward.cases.examiners import examiner_decide
 from steward.cases.models import DeclaredInterest, ExaminerDecision, Stage, UndertakingsResponse
-from steward.cases.tests.factories import case_make, examiner_make
+from steward.cases.tests.factories import case_make, examiner_make, matrix_sign_in
 from steward.cases.tests.test_permissions import check_posts
 from steward.core.tests.matrix import ALL_ROLES, check_matrix
 from steward.register.models import Registrant
@@ -51,18 +51,10 @@ def ctx():
     return {"waiting": case_make(stage=Stage.CASE_EXAMINERS), "offered": offered}
 
 
-def _sign_in(client, role_user, ctx, role):
-    if role:
-        user = role_user(role)
-        if role == "registrant":  # the manager the case with undertakings is about
-            Registrant.objects.filter(pk=ctx["offered"].registrant_id).update(user=user)
-        client.force_login(user)
-
-
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_page_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True  # enrolment is tested on its own
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["offered"])
     check_matrix(client, role, MATRIX, ctx)
 
 
@@ -77,7 +69,7 @@ def _posts(ctx):
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_change_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["offered"])
     check_posts(client, role, _posts(ctx))
     # Empty forms change nothing, whoever sends them.
     assert ExaminerDecision.objects.count() == 1

@@ -21,7 +21,13 @@ from steward.cases.models import (
 )
 from steward.cases.sanctions import interim_order_make
 from steward.cases.services import evidence_add
-from steward.cases.tests.factories import case_make, hearing_make, person_make, registrant_make
+from steward.cases.tests.factories import (
+    case_make,
+    hearing_make,
+    matrix_sign_in,
+    person_make,
+    registrant_make,
+)
 from steward.cases.tests.test_permissions import check_posts
 from steward.core.tests.matrix import ALL_ROLES, check_matrix
 from steward.register.models import Registrant
@@ -104,18 +110,10 @@ def ctx(travel):
     }
 
 
-def _sign_in(client, role_user, ctx, role):
-    if role:
-        user = role_user(role)
-        if role == "registrant":  # the manager the case is about
-            Registrant.objects.filter(pk=ctx["case"].registrant_id).update(user=user)
-        client.force_login(user)
-
-
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_page_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True  # enrolment is tested on its own
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["case"])
     check_matrix(client, role, MATRIX, ctx)
 
 
@@ -134,7 +132,7 @@ def _posts(ctx):
 @pytest.mark.parametrize("role", [None, *ALL_ROLES])
 def test_every_change_for_every_role(client, settings, role_user, ctx, role):
     settings.DEMO_SKIP_MFA = True
-    _sign_in(client, role_user, ctx, role)
+    matrix_sign_in(client, role_user, role, ctx["case"])
     check_posts(client, role, _posts(ctx))
     # Empty forms change nothing, whoever sends them.
     assert Hearing.objects.count() == 2

@@ -16,8 +16,8 @@ from steward.cases.appeals import appeal_lodge
 from steward.cases.determinations import determination_issue
 from steward.cases.hearings import hearing_held
 from steward.cases.models import Appeal, Determination, PanelSeat, Stage
-from steward.cases.tests.factories import case_make, hearing_make
-from steward.cases.tests.test_pages_outcomes import HEARING_DAY, hearing_world, record_all
+from steward.cases.tests.factories import HEARING_DAY, case_make, hearing_make, hearing_world
+from steward.cases.tests.test_pages_outcomes import record_all
 from steward.cases.tests.test_permissions import check_posts
 from steward.core.tests.matrix import ALL_ROLES, check_matrix
 from steward.register.models import Registrant

@@ -14,41 +14,17 @@ from steward.cases.sanctions import (
     sanction_from_determination,
     sanctions_lapse,
 )
-from steward.cases.tests.test_sanctions import (
+from steward.cases.tests.factories import (
     RESTRICTED,
     SUMMARY,
-    TODAY,
     decide,
     make_case,
     make_determination,
-    make_registrant,
     months_later,
 )
+from steward.cases.tests.test_sanctions import TODAY
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def today(travel):
-    cache.clear()  # the public register's rate limit
-    travel(TODAY)
-    yield TODAY
-    cache.clear()
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user("hearings_officer")
-
-
-@pytest.fixture
-def registrant(organisation):
-    return make_registrant(organisation)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 @pytest.fixture

@@ -9,9 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from steward.audit.models import AuditEvent
 from steward.cases.models import (
-    Case,
-    CaseSource,
-    Determination,
     DeterminationKind,
     Hearing,
     HearingKind,
@@ -19,135 +16,23 @@ from steward.cases.models import (
     SanctionStatus,
 )
 from steward.cases.sanctions import reviews_due, sanction_from_determination, sanctions_lapse
-from steward.cases.services import allegation_add, case_open, evidence_add
-from steward.core import clock
+from steward.cases.tests.factories import (
+    SUMMARY,
+    decide,
+    make_case,
+    make_determination,
+    months_later,
+    status_of,
+)
 from steward.register.models import RegisterStatus, StatusChange
-from steward.register.services import career_role_add, register_status_change, registrant_create
+from steward.register.services import register_status_change
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 TODAY = dt.date(2026, 11, 2)
-# Distinctive restricted values: none may reach a public page, the API or an alert.
-RESTRICTED = {
-    "case summary": "CASE-SUMMARY-SECRET board papers were altered",
-    "allegation": "ALLEGATION-SECRET approved falsified waiting-time figures",
-    "evidence title": "EVIDENCE-TITLE-SECRET internal audit memo",
-    "evidence file": "evidence-secret-memo.pdf",
-    "sanction reasons": "PANEL-REASONS-SECRET the panel weighed the testimony",
-    "impairment reasons": "IMPAIRMENT-SECRET insight was limited",
-    "less severe": "LESS-SEVERE-SECRET conditions would not protect the public",
-    "facts reasons": "FACTS-SECRET the minutes were changed after the meeting",
-}
-SUMMARY = "The panel found that the registrant approved misleading reports to the board."
-
-
-# --- Helpers other test modules use ------------------------------------------------
-
-
-def make_registrant(organisation=None, **names):
-    details = {"legal_forenames": "Alex", "legal_surname": "Morgan"} | names
-    registrant = registrant_create(actor="tests", reason="test data", **details)
-    if organisation is not None:
-        career_role_add(
-            registrant=registrant,
-            organisation=organisation,
-            title="Chief Operating Officer",
-            category="executive_director",
-            start_date=dt.date(2021, 4, 1),
-            actor="tests",
-            reason="test data",
-        )
-    return registrant
-
-
-def make_case(registrant, caseworker, *, health_related=False, restricted=False) -> Case:
-    case = case_open(
-        registrant=registrant,
-        source=CaseSource.OWN_MOTION,
-        summary=RESTRICTED["case summary"],
-        health_related=health_related,
-        actor=caseworker,
-    )
-    if restricted:
-        allegation_add(
-            case=case,
-            text=RESTRICTED["allegation"],
-            conduct_on=dt.date(2025, 9, 1),
-            refs=["CC3"],
-            actor=caseworker,
-        )
-        evidence_add(
-            case=case,
-            title=RESTRICTED["evidence title"],
-            file_name=RESTRICTED["evidence file"],
-            media_type="application/pdf",
-            content=b"%PDF-1.4 memo",
-            actor=caseworker,
-            disclosed=True,
-        )
-    return case
-
-
-def make_determination(case, sanction="", **values) -> Determination:
-    details = {
-        "kind": DeterminationKind.PANEL,
-        "sanction": sanction,
-        "facts": {"1": {"proved": True, "reasons": RESTRICTED["facts reasons"]}},
-        "impaired": bool(sanction),
-        "impairment_reasons": RESTRICTED["impairment reasons"],
-        "sanction_reasons": RESTRICTED["sanction reasons"],
-        "less_severe_rejected": {"warning": RESTRICTED["less severe"]},
-        "published_summary": SUMMARY if sanction not in ("", "advice") else "",
-        "effective_from": clock.today(),
-        "issued_at": clock.now(),
-    } | values
-    return Determination.objects.create(case=case, **details)
-
-
-def decide(case, actor, sanction="", **values) -> Sanction | None:
-    return sanction_from_determination(
-        determination=make_determination(case, sanction, **values), actor=actor
-    )
-
-
-def months_later(months: int) -> dt.date:
-    from dateutil.relativedelta import relativedelta
-
-    return clock.today() + relativedelta(months=months)
-
-
-def status_of(registrant) -> str:
-    registrant.refresh_from_db()
-    return registrant.status
 
 
 # --- Fixtures ----------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def today(travel):
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user("hearings_officer")
-
-
-@pytest.fixture
-def registrant(organisation):
-    return make_registrant(organisation)
-
-
-@pytest.fixture
-def case(registrant, caseworker):
-    return make_case(registrant, caseworker)
 
 
 @pytest.fixture

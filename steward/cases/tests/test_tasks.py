@@ -7,13 +7,8 @@ from django_q.models import Schedule
 
 from steward.cases import tasks
 from steward.cases.models import SanctionStatus
-from steward.cases.tests.test_sanctions import (
-    TODAY,
-    decide,
-    make_case,
-    make_registrant,
-    months_later,
-)
+from steward.cases.tests.factories import decide, make_case, make_registrant, months_later
+from steward.cases.tests.test_sanctions import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -11,42 +11,21 @@ from django.test.utils import CaptureQueriesContext
 from steward.cases.models import Hearing, HearingKind
 from steward.cases.sanctions import interim_order_make
 from steward.cases.stages import stage_move
-from steward.cases.tests.test_sanctions import (
+from steward.cases.tests.factories import (
     RESTRICTED,
-    TODAY,
     decide,
     make_case,
     make_registrant,
     months_later,
 )
+from steward.cases.tests.test_sanctions import TODAY
 from steward.references.models import Appointment, AppointmentStatus
 from steward.references.services import appointment_start
 from steward.references.tests.factories import propose
 from steward.references.vetting import VETTING_CHECKS, appointment_vet, appointments_vet
 from steward.register.models import RegisterStatus
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def today(travel):
-    travel(TODAY)
-    return TODAY
-
-
-@pytest.fixture
-def caseworker(make_user):
-    return make_user("caseworker")
-
-
-@pytest.fixture
-def officer(make_user):
-    return make_user("hearings_officer")
-
-
-@pytest.fixture
-def registrant(organisation):
-    return make_registrant(organisation)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 @pytest.fixture

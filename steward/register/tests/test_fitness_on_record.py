@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from steward.audit.models import AuditEvent
-from steward.cases.tests.test_sanctions import RESTRICTED as CASE_SECRETS
-from steward.cases.tests.test_sanctions import SUMMARY, TODAY, decide, make_case
+from steward.cases.tests.factories import RESTRICTED as CASE_SECRETS
+from steward.cases.tests.factories import SUMMARY, decide, make_case
+from steward.cases.tests.test_sanctions import TODAY
 from steward.fitness import services as fitness_services
 from steward.fitness.tests.factories_assessments import (
     assessment_for,
